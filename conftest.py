@@ -1,0 +1,17 @@
+"""Fixtures shared by every test package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+SHARED_DIR = Path(__file__).resolve().parent.parent / "shared"
+
+
+@pytest.fixture
+def shared_dir() -> Path:
+    """The reference data beside the checkout; tests that need it skip, saying why, when it is absent."""
+    if not SHARED_DIR.is_dir():
+        pytest.skip(f"reference data not found at {SHARED_DIR} (../shared beside the checkout); skipped")
+    return SHARED_DIR

@@ -1,0 +1,1 @@
+"""newstart: the platform a Local Immigration Partnership runs on."""
