@@ -38,8 +38,10 @@ INSTALLED_APPS = [
     "rules.apps.AutodiscoverRulesConfig",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "newstart.common",
     "newstart.directory",
+    "newstart.insights",
 ]
 
 MIDDLEWARE = [
