@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 
 import dj_database_url
@@ -39,9 +40,12 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "ninja",
+    "django_htmx",
     "newstart.common",
     "newstart.directory",
+    "newstart.search",
     "newstart.insights",
+    "newstart.navigator",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +53,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -129,6 +134,9 @@ PARLER_ENABLE_CACHING = env_bool("PARLER_ENABLE_CACHING", True)
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"] if (BASE_DIR / "static").is_dir() else []
+# Leaflet comes from the django-leaflet package's static files. The package is not an
+# installed app: its admin module needs GDAL (GeoDjango), which newstart does not use.
+STATICFILES_DIRS.append(Path(importlib.util.find_spec("leaflet").origin).parent / "static")  # type: ignore[arg-type,union-attr]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -165,6 +173,21 @@ HSDS_API_MAX_PER_PAGE = env_int("HSDS_API_MAX_PER_PAGE", 100, minimum=1, maximum
 HSDS_PROFILE_URL = env_str(
     "HSDS_PROFILE_URL", "https://github.com/newstart-lip/newstart/blob/main/docs/hsds-profile/README.md"
 )
+
+# --- The navigator (the public site) -------------------------------------------
+# Map tiles are fetched from this server only after a visitor opens a map.
+NAVIGATOR_TILE_URL = env_str("NAVIGATOR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+NAVIGATOR_TILE_ATTRIBUTION = env_str(
+    "NAVIGATOR_TILE_ATTRIBUTION",
+    '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors',
+)
+NAVIGATOR_RESULTS_PER_PAGE = env_int("NAVIGATOR_RESULTS_PER_PAGE", 10, minimum=1, maximum=100)
+# Problem reports: at most this many per visitor (by hashed IP, kept in the cache only) per hour.
+NAVIGATOR_REPORTS_PER_HOUR = env_int("NAVIGATOR_REPORTS_PER_HOUR", 5, minimum=1)
+LEAFLET_CONFIG = {
+    "TILES": [("", NAVIGATOR_TILE_URL, {"attribution": NAVIGATOR_TILE_ATTRIBUTION})],
+    "RESET_VIEW": False,
+}
 
 # --- Logging: no personal data, ever; request bodies are never logged. -------
 LOGGING = {

@@ -345,15 +345,29 @@ TABLES: tuple[Table, ...] = (
     Table(
         "service_capacity",
         "service_capacity.csv",
+        # The specification's datapackage lists only the two ids here; its JSON schema and
+        # example CSV carry the full record, which is what HSDS publishers exchange.
         (
+            _c("id", "string", "uuid", True),
             _c("service_id", "string", "uuid", True),
             _c("unit_id", "string", "uuid", True),
+            _c("available", "number", "", True),
+            _c("maximum", "number"),
+            _c("description"),
+            _c("updated", "datetime", "", True),
         ),
     ),
     Table(
         "unit",
         "units.csv",
-        (),
+        # Empty in the specification's datapackage; columns from the unit schema and example CSV.
+        (
+            _c("id", "string", "uuid", True),
+            _c("name", "string", "", True),
+            _c("scheme"),
+            _c("identifier"),
+            _c("uri", "string", "uri"),
+        ),
     ),
     Table(
         "url",

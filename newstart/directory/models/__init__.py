@@ -26,6 +26,7 @@ from newstart.directory.models.service import (
     Unit,
 )
 from newstart.directory.models.taxonomy import Attribute, Metadata, MetaTableDescription, Taxonomy, TaxonomyTerm
+from newstart.directory.models.verification import ServiceVerification
 
 # Translated text has its own tables (django-parler); give them change history too.
 for _translated in (Organization, Service, TaxonomyTerm):
@@ -57,6 +58,7 @@ __all__ = [
     "ServiceAtLocation",
     "ServiceCapacity",
     "ServiceStatus",
+    "ServiceVerification",
     "Taxonomy",
     "TaxonomyTerm",
     "Unit",

@@ -20,6 +20,8 @@ class LocalArea(models.Model):
     # A GeoJSON geometry (Polygon or MultiPolygon, WGS84); empty until boundaries are imported.
     boundary = models.JSONField(_("boundary"), null=True, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("local area")
         verbose_name_plural = _("local areas")

@@ -146,7 +146,11 @@ class ServiceCapacity(HsdsRecord):
     service = models.ForeignKey(
         Service, verbose_name=_("service"), null=True, blank=True, on_delete=models.CASCADE, related_name="capacities"
     )
-    unit = models.ForeignKey(Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="capacities")
+    # Nullable: HSDS requires a unit, but an imported capacity may name a unit its dataset lacks;
+    # the link is then left out (with a warning) rather than the dataset refused.
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), null=True, blank=True, on_delete=models.SET_NULL, related_name="capacities"
+    )
     available = models.FloatField(_("available"))
     maximum = models.FloatField(_("maximum"), null=True, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -159,4 +163,4 @@ class ServiceCapacity(HsdsRecord):
         verbose_name_plural = _("service capacities")
 
     def __str__(self) -> str:
-        return f"{self.available} {self.unit}"
+        return f"{self.available} {self.unit}" if self.unit is not None else str(self.available)

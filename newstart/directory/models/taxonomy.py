@@ -133,6 +133,8 @@ class MetaTableDescription(HsdsRecord):
     language = models.CharField(_("language"), max_length=50, blank=True)
     character_set = models.CharField(_("character set"), max_length=50, blank=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("table description")
         verbose_name_plural = _("table descriptions")

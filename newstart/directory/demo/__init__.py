@@ -1,0 +1,1 @@
+"""The fictional Vancouver demo directory (manage.py load_demo)."""

@@ -1,0 +1,418 @@
+"""Reads of the directory: filtered querysets for the HSDS API and the rest of the site.
+
+Every function is keyword-only and returns a lazy queryset (or one record), so callers
+paginate, prefetch and serialize as they need. Filters that reach through many-valued
+relations use ``id__in`` subqueries, never joins, so no row is ever repeated and no
+DISTINCT is needed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import uuid
+from dataclasses import dataclass
+
+from django.db.models import Case, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.functions import Replace, Upper
+from django.utils import timezone
+
+from newstart.directory.geo import bounding_box, distance_km_expression
+from newstart.directory.models import (
+    Address,
+    Attribute,
+    CostOption,
+    Language,
+    Location,
+    Organization,
+    Service,
+    ServiceAtLocation,
+    Taxonomy,
+    TaxonomyTerm,
+)
+from newstart.directory.opening import open_schedules
+
+# A filter on "zh" (Chinese) also finds services delivered in Cantonese or Mandarin.
+LANGUAGE_FAMILIES: dict[str, tuple[str, ...]] = {"zh": ("zh", "yue", "cmn")}
+
+# How deep taxonomy trees are followed when a filter includes a term's descendants.
+_MAX_TAXONOMY_DEPTH = 10
+
+
+@dataclass(frozen=True, kw_only=True)
+class NearFilter:
+    """A point; with radius_km, only records within that distance; without, sort by distance."""
+
+    latitude: float
+    longitude: float
+    radius_km: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceFilters:
+    search: str | None = None
+    taxonomy_term_id: uuid.UUID | None = None
+    taxonomy_id: uuid.UUID | None = None
+    organization_id: uuid.UUID | None = None
+    modified_after: dt.datetime | None = None
+    language: str | None = None
+    local_area: str | None = None
+    near: NearFilter | None = None
+    open_now: bool | None = None
+    free: bool | None = None
+    # The moment open_now is judged at (default: the time of the query).
+    at: dt.datetime | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceAtLocationFilters(ServiceFilters):
+    postcode: str | None = None
+    # Metres from the centroid of the postcode's known locations.
+    proximity_m: float | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrganizationFilters:
+    search: str | None = None
+    taxonomy_term_id: uuid.UUID | None = None
+    taxonomy_id: uuid.UUID | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TaxonomyTermFilters:
+    search: str | None = None
+    taxonomy_id: uuid.UUID | None = None
+    parent_id: uuid.UUID | None = None
+    top_only: bool | None = None
+
+
+# --- Building blocks ------------------------------------------------------------------
+
+
+def service_search(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
+    """Services whose name, alternate name or description (in any language) or whose
+    organization's name contains `query`, ignoring case.
+
+    A placeholder for real search: keep every caller going through this one function.
+    """
+    query = query.strip()
+    if not query:
+        return qs
+    matching = Service.objects.filter(
+        Q(translations__name__icontains=query)
+        | Q(translations__alternate_name__icontains=query)
+        | Q(translations__description__icontains=query)
+        | Q(organization__translations__name__icontains=query)
+    ).values("id")
+    return qs.filter(id__in=matching)
+
+
+def taxonomy_term_ids_with_descendants(*, term_id: uuid.UUID) -> set[uuid.UUID]:
+    """The term and every term below it (one query per level of the tree)."""
+    found: set[uuid.UUID] = set(TaxonomyTerm.objects.filter(id=term_id).values_list("id", flat=True))
+    frontier = set(found)
+    for _depth in range(_MAX_TAXONOMY_DEPTH):
+        if not frontier:
+            break
+        children = set(TaxonomyTerm.objects.filter(parent_id__in=frontier).values_list("id", flat=True)) - found
+        found |= children
+        frontier = children
+    return found
+
+
+def _linked_ids(*, link_entity: str, taxonomy_term_id: uuid.UUID | None, taxonomy_id: uuid.UUID | None) -> QuerySet:
+    attributes = Attribute.objects.filter(link_entity=link_entity)
+    if taxonomy_term_id is not None:
+        attributes = attributes.filter(
+            taxonomy_term_id__in=taxonomy_term_ids_with_descendants(term_id=taxonomy_term_id)
+        )
+    if taxonomy_id is not None:
+        attributes = attributes.filter(taxonomy_term__taxonomy_detail_id=taxonomy_id)
+    return attributes.values("link_id")
+
+
+def language_code_q(code: str, *, field: str = "code") -> Q:
+    """Language rows for an ISO 639 code: the code itself, its regional forms ("pa" finds
+    "pa-Arab"), and for "zh" the Chinese languages Cantonese and Mandarin."""
+    code = code.strip().lower()
+    query = Q()
+    for member in LANGUAGE_FAMILIES.get(code, (code,)):
+        query |= Q(**{f"{field}__iexact": member}) | Q(**{f"{field}__istartswith": f"{member}-"})
+    return query
+
+
+def free_service_ids() -> QuerySet:
+    """Services with at least one cost option, every one of them costing nothing."""
+    priced = CostOption.objects.filter(service__isnull=False).filter(Q(amount__isnull=True) | ~Q(amount=0))
+    return (
+        CostOption.objects.filter(service__isnull=False)
+        .exclude(service_id__in=priced.values("service_id"))
+        .values("service_id")
+    )
+
+
+def _open_ids(at: dt.datetime) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
+    """(services open at `at` by their own schedules, services at locations open by theirs)."""
+    service_ids: set[uuid.UUID] = set()
+    sal_ids: set[uuid.UUID] = set()
+    for schedule in open_schedules(at):
+        if schedule.service_id is not None:
+            service_ids.add(schedule.service_id)
+        if schedule.service_at_location_id is not None:
+            sal_ids.add(schedule.service_at_location_id)
+    return service_ids, sal_ids
+
+
+def normalized_postcode(value: str) -> str:
+    """Upper case, no spaces or hyphens: "v5y 1v4" and "V5Y1V4" are the same postcode."""
+    return re.sub(r"[\s-]+", "", value).upper()
+
+
+def _normalized_postal_code_field() -> Replace:
+    return Replace(Replace(Upper("postal_code"), Value(" "), Value("")), Value("-"), Value(""))
+
+
+def postcode_centroid(*, postcode: str) -> tuple[float, float] | None:
+    """The mean position of the known locations with an address in `postcode` (None if none)."""
+    prefix = normalized_postcode(postcode)
+    location_ids = (
+        Address.objects.annotate(normalized=_normalized_postal_code_field())
+        .filter(normalized__startswith=prefix, location__isnull=False)
+        .values("location_id")
+    )
+    points = [
+        (lat, lon)
+        for lat, lon in Location.objects.filter(id__in=location_ids, has_valid_coordinates=True).values_list(
+            "latitude", "longitude"
+        )
+        if lat is not None and lon is not None
+    ]
+    if not points:
+        return None
+    return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+
+# --- Services -------------------------------------------------------------------------
+
+
+def _filter_services(qs: QuerySet[Service], filters: ServiceFilters) -> QuerySet[Service]:
+    """Every ServiceFilters field except `near` (distance needs the caller's own join path)."""
+    if filters.search:
+        qs = service_search(qs, filters.search)
+    if filters.taxonomy_term_id is not None or filters.taxonomy_id is not None:
+        qs = qs.filter(
+            id__in=_linked_ids(
+                link_entity="service", taxonomy_term_id=filters.taxonomy_term_id, taxonomy_id=filters.taxonomy_id
+            )
+        )
+    if filters.organization_id is not None:
+        qs = qs.filter(organization_id=filters.organization_id)
+    if filters.modified_after is not None:
+        qs = qs.filter(last_modified__gte=filters.modified_after)
+    if filters.language:
+        qs = qs.filter(id__in=Language.objects.filter(language_code_q(filters.language)).values("service_id"))
+    if filters.local_area:
+        qs = qs.filter(
+            id__in=ServiceAtLocation.objects.filter(location__local_area__slug=filters.local_area).values("service_id")
+        )
+    if filters.free is True:
+        qs = qs.filter(id__in=free_service_ids())
+    elif filters.free is False:
+        qs = qs.exclude(id__in=free_service_ids())
+    return qs
+
+
+def service_list(*, filters: ServiceFilters) -> QuerySet[Service]:
+    """Services (every status: HSDS consumers read the status themselves) matching `filters`.
+
+    Ordered by id, or by distance then id when `filters.near` is given; with `near`, each
+    service carries `distance_km` (to its nearest location with valid coordinates, None when
+    it has none).
+    """
+    qs = _filter_services(Service.objects.all(), filters)
+    if filters.open_now is not None:
+        open_services, open_sals = _open_ids(filters.at or timezone.now())
+        open_via_sal = ServiceAtLocation.objects.filter(id__in=open_sals).values("service_id")
+        is_open = Q(id__in=open_services) | Q(id__in=open_via_sal)
+        qs = qs.filter(is_open) if filters.open_now else qs.exclude(is_open)
+    if filters.near is None:
+        return qs.order_by("id")
+    near = filters.near
+    nearby = ServiceAtLocation.objects.filter(service_id=OuterRef("pk"), location__has_valid_coordinates=True)
+    if near.radius_km is not None:
+        box = bounding_box(near.latitude, near.longitude, near.radius_km)
+        nearby = nearby.filter(box.as_q(lat_field="location__latitude", lon_field="location__longitude"))
+    nearest = (
+        nearby.annotate(
+            distance=distance_km_expression(
+                near.latitude, near.longitude, lat_field="location__latitude", lon_field="location__longitude"
+            )
+        )
+        .order_by("distance")
+        .values("distance")[:1]
+    )
+    qs = qs.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
+    if near.radius_km is not None:
+        qs = qs.filter(distance_km__lte=near.radius_km)
+    return qs.order_by(F("distance_km").asc(nulls_last=True), "id")
+
+
+def service_get(*, service_id: uuid.UUID, queryset: QuerySet[Service] | None = None) -> Service | None:
+    """The record with this id, looked up in `queryset` (e.g. one prepared for serialization) if given."""
+    base = queryset if queryset is not None else Service.objects.all()
+    return base.filter(id=service_id).first()
+
+
+# --- Services at locations ---------------------------------------------------------
+
+
+def service_at_location_list(*, filters: ServiceAtLocationFilters) -> QuerySet[ServiceAtLocation]:
+    """Services at locations matching `filters` (service filters apply to the service).
+
+    A service at a location is open now by its own schedules, or, when it has none, by its
+    service's. `postcode` matches addresses whose postcode starts with it ("V5Y" finds
+    "V5Y 1V4"); with `proximity_m`, results are instead those within that many metres of the
+    centroid of the postcode's known locations (none when no location there has coordinates).
+    With `near` or `proximity_m`, each row carries `distance_km` and the list is nearest first.
+    """
+    service_filters = ServiceFilters(
+        search=filters.search,
+        taxonomy_term_id=filters.taxonomy_term_id,
+        taxonomy_id=filters.taxonomy_id,
+        organization_id=filters.organization_id,
+        modified_after=filters.modified_after,
+        language=filters.language,
+        free=filters.free,
+    )
+    qs = ServiceAtLocation.objects.all()
+    if service_filters != ServiceFilters():
+        qs = qs.filter(service_id__in=_filter_services(Service.objects.all(), service_filters).values("id"))
+    if filters.local_area:
+        qs = qs.filter(location__local_area__slug=filters.local_area)
+    if filters.open_now is not None:
+        open_services, open_sals = _open_ids(filters.at or timezone.now())
+        own_schedule = ServiceAtLocation.objects.filter(schedules__isnull=False).values("id")
+        is_open = Q(id__in=open_sals) | (Q(service_id__in=open_services) & ~Q(id__in=own_schedule))
+        qs = qs.filter(is_open) if filters.open_now else qs.exclude(is_open)
+
+    near = filters.near
+    if filters.postcode and filters.proximity_m is not None:
+        centroid = postcode_centroid(postcode=filters.postcode)
+        if centroid is None:
+            return qs.none()
+        near = NearFilter(latitude=centroid[0], longitude=centroid[1], radius_km=filters.proximity_m / 1000)
+    elif filters.postcode:
+        matching = (
+            Address.objects.annotate(normalized=_normalized_postal_code_field())
+            .filter(normalized__startswith=normalized_postcode(filters.postcode))
+            .values("location_id")
+        )
+        qs = qs.filter(location_id__in=matching)
+    if near is None:
+        return qs.order_by("id")
+    distance = distance_km_expression(
+        near.latitude, near.longitude, lat_field="location__latitude", lon_field="location__longitude"
+    )
+    if near.radius_km is not None:
+        box = bounding_box(near.latitude, near.longitude, near.radius_km)
+        qs = qs.filter(location__has_valid_coordinates=True).filter(
+            box.as_q(lat_field="location__latitude", lon_field="location__longitude")
+        )
+        qs = qs.annotate(distance_km=distance).filter(distance_km__lte=near.radius_km)
+    else:
+        # Sorting only: locations without valid coordinates come last, with no distance.
+        qs = qs.annotate(
+            distance_km=Case(When(location__has_valid_coordinates=True, then=distance), output_field=FloatField())
+        )
+    return qs.order_by(F("distance_km").asc(nulls_last=True), "id")
+
+
+def service_at_location_get(
+    *, service_at_location_id: uuid.UUID, queryset: QuerySet[ServiceAtLocation] | None = None
+) -> ServiceAtLocation | None:
+    """The record with this id, looked up in `queryset` (e.g. one prepared for serialization) if given."""
+    base = queryset if queryset is not None else ServiceAtLocation.objects.all()
+    return base.filter(id=service_at_location_id).first()
+
+
+# --- Organizations ------------------------------------------------------------------
+
+
+def organization_list(*, filters: OrganizationFilters) -> QuerySet[Organization]:
+    """Organizations matching `filters`. The taxonomy filters find an organization by its own
+    attributes or by those of any of its services."""
+    qs = Organization.objects.all()
+    if filters.search and filters.search.strip():
+        query = filters.search.strip()
+        qs = qs.filter(
+            id__in=Organization.objects.filter(
+                Q(translations__name__icontains=query)
+                | Q(translations__description__icontains=query)
+                | Q(alternate_name__icontains=query)
+            ).values("id")
+        )
+    if filters.taxonomy_term_id is not None or filters.taxonomy_id is not None:
+        own = _linked_ids(
+            link_entity="organization", taxonomy_term_id=filters.taxonomy_term_id, taxonomy_id=filters.taxonomy_id
+        )
+        via_services = Service.objects.filter(
+            id__in=_linked_ids(
+                link_entity="service", taxonomy_term_id=filters.taxonomy_term_id, taxonomy_id=filters.taxonomy_id
+            )
+        ).values("organization_id")
+        qs = qs.filter(Q(id__in=own) | Q(id__in=via_services))
+    return qs.order_by("id")
+
+
+def organization_get(
+    *, organization_id: uuid.UUID, queryset: QuerySet[Organization] | None = None
+) -> Organization | None:
+    """The record with this id, looked up in `queryset` (e.g. one prepared for serialization) if given."""
+    base = queryset if queryset is not None else Organization.objects.all()
+    return base.filter(id=organization_id).first()
+
+
+# --- Taxonomies ---------------------------------------------------------------------
+
+
+def taxonomy_list(*, search: str | None = None) -> QuerySet[Taxonomy]:
+    qs = Taxonomy.objects.all()
+    if search and search.strip():
+        query = search.strip()
+        qs = qs.filter(Q(name__icontains=query) | Q(description__icontains=query))
+    return qs.order_by("name", "id")
+
+
+def taxonomy_get(*, taxonomy_id: uuid.UUID, queryset: QuerySet[Taxonomy] | None = None) -> Taxonomy | None:
+    """The record with this id, looked up in `queryset` (e.g. one prepared for serialization) if given."""
+    base = queryset if queryset is not None else Taxonomy.objects.all()
+    return base.filter(id=taxonomy_id).first()
+
+
+def taxonomy_term_list(*, filters: TaxonomyTermFilters) -> QuerySet[TaxonomyTerm]:
+    """Taxonomy terms; `top_only` keeps the terms without a parent."""
+    qs = TaxonomyTerm.objects.all()
+    if filters.search and filters.search.strip():
+        query = filters.search.strip()
+        qs = qs.filter(
+            id__in=TaxonomyTerm.objects.filter(
+                Q(translations__name__icontains=query)
+                | Q(translations__description__icontains=query)
+                | Q(code__icontains=query)
+            ).values("id")
+        )
+    if filters.taxonomy_id is not None:
+        qs = qs.filter(taxonomy_detail_id=filters.taxonomy_id)
+    if filters.parent_id is not None:
+        qs = qs.filter(parent_id=filters.parent_id)
+    if filters.top_only:
+        qs = qs.filter(parent__isnull=True)
+    return qs.order_by("code", "id")
+
+
+def taxonomy_term_get(
+    *, taxonomy_term_id: uuid.UUID, queryset: QuerySet[TaxonomyTerm] | None = None
+) -> TaxonomyTerm | None:
+    """The record with this id, looked up in `queryset` (e.g. one prepared for serialization) if given."""
+    base = queryset if queryset is not None else TaxonomyTerm.objects.all()
+    return base.filter(id=taxonomy_term_id).first()

@@ -1,0 +1,144 @@
+"""Keep the search index in step with every write, inside the writing transaction.
+
+Reindexing one service costs a fixed handful of queries, so it is done synchronously in the
+signal: a search never sees a service whose text and index disagree, on either database. Bulk
+writers (bulk_create sends no signals) reindex themselves; see newstart.search.services.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from typing import Any
+
+from django.db.models.signals import post_delete, post_save, pre_delete
+from django.dispatch import receiver
+
+from newstart.directory.models import Attribute, Service, TaxonomyTerm
+from newstart.search.models import Concept, ConceptLabel
+from newstart.search.services import (
+    MAPS_TO,
+    OrganizationTranslation,
+    ServiceTranslation,
+    TaxonomyTermTranslation,
+    _services_for_concepts,
+    _taxonomy_load,
+    search_concepts_changed,
+    search_index_services,
+    search_signals_active,
+    search_unindex_services,
+)
+
+# Services being deleted right now: their translations' deletion must not reindex them.
+_deleting = threading.local()
+
+
+def _being_deleted() -> set[uuid.UUID]:
+    if not hasattr(_deleting, "ids"):
+        _deleting.ids = set()
+    ids: set[uuid.UUID] = _deleting.ids
+    return ids
+
+
+def _reindex(service_ids: set[uuid.UUID]) -> None:
+    service_ids -= _being_deleted()
+    if service_ids:
+        search_index_services(service_ids=service_ids)
+
+
+@receiver(post_save, sender=Service, dispatch_uid="search_service_saved")
+def _service_saved(sender: type[Service], instance: Service, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and search_signals_active():
+        _reindex({instance.pk})
+
+
+@receiver(pre_delete, sender=Service, dispatch_uid="search_service_deleting")
+def _service_deleting(sender: type[Service], instance: Service, **kwargs: Any) -> None:
+    _being_deleted().add(instance.pk)
+    search_unindex_services(service_ids=[instance.pk])
+
+
+@receiver(post_delete, sender=Service, dispatch_uid="search_service_deleted")
+def _service_deleted(sender: type[Service], instance: Service, **kwargs: Any) -> None:
+    _being_deleted().discard(instance.pk)
+
+
+@receiver(post_save, sender=ServiceTranslation, dispatch_uid="search_service_translation_saved")
+@receiver(post_delete, sender=ServiceTranslation, dispatch_uid="search_service_translation_deleted")
+def _service_translation_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and search_signals_active() and instance.master_id is not None:
+        _reindex({instance.master_id})
+
+
+def _services_of_terms(term_ids: set[uuid.UUID]) -> set[uuid.UUID]:
+    """Services classified under these terms, terms below them, or terms mapped onto them."""
+    taxonomy = _taxonomy_load()
+    below = {term_id for term_id in taxonomy.code if term_ids.intersection(taxonomy.lineage(term_id))}
+    below |= set(
+        Attribute.objects.filter(
+            link_entity="taxonomy_term", link_type=MAPS_TO, taxonomy_term_id__in=below
+        ).values_list("link_id", flat=True)
+    )
+    return set(
+        Attribute.objects.filter(link_entity="service", taxonomy_term_id__in=below).values_list("link_id", flat=True)
+    )
+
+
+@receiver(post_save, sender=Attribute, dispatch_uid="search_attribute_saved")
+@receiver(post_delete, sender=Attribute, dispatch_uid="search_attribute_deleted")
+def _attribute_changed(sender: type[Attribute], instance: Attribute, raw: bool = False, **kwargs: Any) -> None:
+    if raw or not search_signals_active():
+        return
+    if instance.link_entity == Service.hsds_type:
+        _reindex({instance.link_id})
+    elif instance.link_entity == TaxonomyTerm.hsds_type and instance.link_type == MAPS_TO:
+        _reindex(_services_of_terms({instance.link_id}))
+
+
+@receiver(post_save, sender=OrganizationTranslation, dispatch_uid="search_organization_translation_saved")
+@receiver(post_delete, sender=OrganizationTranslation, dispatch_uid="search_organization_translation_deleted")
+def _organization_translation_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and search_signals_active() and instance.master_id is not None:
+        _reindex(set(Service.objects.filter(organization_id=instance.master_id).values_list("id", flat=True)))
+
+
+@receiver(post_save, sender=TaxonomyTerm, dispatch_uid="search_term_saved")
+def _term_saved(sender: type[TaxonomyTerm], instance: TaxonomyTerm, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and search_signals_active():
+        _reindex(_services_of_terms({instance.pk}))
+
+
+@receiver(post_save, sender=TaxonomyTermTranslation, dispatch_uid="search_term_translation_saved")
+@receiver(post_delete, sender=TaxonomyTermTranslation, dispatch_uid="search_term_translation_deleted")
+def _term_translation_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    if not raw and search_signals_active() and instance.master_id is not None:
+        _reindex(_services_of_terms({instance.master_id}))
+
+
+@receiver(post_save, sender=Concept, dispatch_uid="search_concept_saved")
+@receiver(post_save, sender=ConceptLabel, dispatch_uid="search_label_saved")
+def _thesaurus_saved(sender: type, instance: Concept | ConceptLabel, raw: bool = False, **kwargs: Any) -> None:
+    if raw or not search_signals_active():
+        return
+    concept_id = instance.pk if isinstance(instance, Concept) else instance.concept_id
+    search_concepts_changed(concept_ids=[concept_id])
+
+
+@receiver(pre_delete, sender=Concept, dispatch_uid="search_concept_deleting")
+@receiver(pre_delete, sender=ConceptLabel, dispatch_uid="search_label_deleting")
+def _thesaurus_deleting(sender: type, instance: Concept | ConceptLabel, **kwargs: Any) -> None:
+    if search_signals_active():
+        concept_id = instance.pk if isinstance(instance, Concept) else instance.concept_id
+        instance._search_affected = _services_for_concepts([concept_id])  # type: ignore[union-attr]
+
+
+@receiver(post_delete, sender=Concept, dispatch_uid="search_concept_deleted")
+@receiver(post_delete, sender=ConceptLabel, dispatch_uid="search_label_deleted")
+def _thesaurus_deleted(sender: type, instance: Concept | ConceptLabel, **kwargs: Any) -> None:
+    affected: set[uuid.UUID] = getattr(instance, "_search_affected", set())
+    if not search_signals_active():
+        return
+    if isinstance(instance, ConceptLabel) and Concept.objects.filter(pk=instance.concept_id).exists():
+        search_concepts_changed(concept_ids=[instance.concept_id], extra_service_ids=affected)
+    else:
+        _reindex(set(affected))
