@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import access_bench
+from bench import access_bench, search_bench
 
 REPORT = Path(__file__).resolve().parent.parent / "docs" / "performance.md"
 TITLE = "# Performance\n\nMeasured by `make bench` (`python -m bench`); each section is rewritten by its benchmark.\n"
@@ -22,6 +22,7 @@ TITLE = "# Performance\n\nMeasured by `make bench` (`python -m bench`); each sec
 # name -> function(quick) returning the Markdown section.
 BENCHMARKS: dict[str, Callable[[bool], str]] = {
     "access": access_bench.run,
+    "search": search_bench.run,
 }
 
 

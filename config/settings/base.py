@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import importlib.util
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,13 @@ INSTALLED_APPS = [
     "newstart.search",
     "newstart.insights",
     "newstart.navigator",
+    "newstart.eligibility",
+    "newstart.plans",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
+    "newstart.partnership",
+    "newstart.strategy",
 ]
 
 MIDDLEWARE = [
@@ -57,9 +65,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "newstart.partnership.middleware.WorkspaceMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login attempt into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -107,6 +119,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses logins from a locked-out username + address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -189,6 +203,10 @@ LEAFLET_CONFIG = {
     "RESET_VIEW": False,
 }
 
+# --- My plan (newstart.plans) ---------------------------------------------------
+# A plan's private link, and everything the person typed, is deleted this many days after it was made.
+PLANS_EXPIRY_DAYS = env_int("PLANS_EXPIRY_DAYS", 90, minimum=1, maximum=3650)
+
 # --- Logging: no personal data, ever; request bodies are never logged. -------
 LOGGING = {
     "version": 1,
@@ -197,3 +215,26 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- The partnership workspace (newstart.partnership, at /workspace/) ---------------------------------
+LOGIN_URL = "partnership:login"
+LOGIN_REDIRECT_URL = "partnership:dashboard"
+LOGOUT_REDIRECT_URL = "partnership:login"
+# The address the workspace is reached at, for links in emails sent outside a request (notices, digests).
+PARTNERSHIP_SITE_URL = env_str("PARTNERSHIP_SITE_URL", "http://localhost:8000")
+PARTNERSHIP_INVITATION_DAYS = env_int("PARTNERSHIP_INVITATION_DAYS", 14, minimum=1, maximum=90)
+PARTNERSHIP_DOCUMENT_MAX_BYTES = env_int("PARTNERSHIP_DOCUMENT_MAX_MB", 20, minimum=1, maximum=500) * 1024 * 1024
+# Calendar feeds carry meetings that ended at most this many days ago, and every later one.
+PARTNERSHIP_FEED_PAST_DAYS = env_int("PARTNERSHIP_FEED_PAST_DAYS", 365, minimum=0)
+# The secretariat and coordinators must pass two-factor verification before the admin, too.
+PARTNERSHIP_ADMIN_REQUIRES_2FA = env_bool("PARTNERSHIP_ADMIN_REQUIRES_2FA", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "newstart")
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one username from one address, that pair is
+# locked out for LOGIN_LOCKOUT_MINUTES. Nothing is logged; failures are kept in the database only.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "newstart.partnership.views.login_locked_out"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_VERBOSE = False

@@ -121,8 +121,8 @@ def gaussian_weight(sigma: float) -> WeightFn:
 
 def gravity_weight(*, scale: float, alpha: float, min_cost: float = 0.0) -> WeightFn:
     """``access.weights.gravity``: ``(max(c, min_cost) / scale) ** alpha``."""
-    if not np.isfinite(scale) or scale == 0 or not np.isfinite(alpha) or not np.isfinite(min_cost):
-        raise AccessInputError(_("scale must be finite and non-zero; alpha and min_cost finite"))
+    if not (np.isfinite(scale) and scale > 0 and np.isfinite(alpha) and np.isfinite(min_cost)):
+        raise AccessInputError(_("scale must be a positive number; alpha and min_cost numbers"))
 
     def weight(cost: FloatArray) -> FloatArray:
         with np.errstate(divide="ignore"):  # inf at cost 0 is reported by fca_scores, naming the fix
@@ -274,19 +274,18 @@ def fca_scores(
             _("The weight is infinite for some costs (gravity decay at cost 0: set a positive min_cost)")
         )
     n_demand, n_supply = len(demand), len(supply)
-    demand_at_pair = demand[origin]
+    at_pair = np.take(demand, origin)  # one buffer of one float per pair, reused for both steps
     if w is not None:
-        demand_at_pair *= w
-    reached_demand = np.bincount(dest, weights=demand_at_pair, minlength=n_supply)
-    del demand_at_pair
+        at_pair *= w
+    reached_demand = np.bincount(dest, weights=at_pair, minlength=n_supply)
     has_demand = reached_demand > 0
     ratio = np.zeros(n_supply, dtype=np.float64)
     np.divide(supply, reached_demand, out=ratio, where=has_demand)
-    ratio_at_pair = ratio[dest]
+    np.take(ratio, dest, out=at_pair, mode="clip")  # positions are checked; "raise" would buffer a copy
     if w is not None:
-        ratio_at_pair *= w
-    scores: FloatArray = np.bincount(origin, weights=ratio_at_pair, minlength=n_demand).astype(np.float64, copy=False)
-    del ratio_at_pair
+        at_pair *= w
+    scores: FloatArray = np.bincount(origin, weights=at_pair, minlength=n_demand).astype(np.float64, copy=False)
+    del at_pair
     # Weights are never negative, so a positive weight sum means at least one pair of weight > 0.
     reaches = np.bincount(origin, weights=w, minlength=n_demand) > 0
     unused = ~has_demand & (supply > 0)

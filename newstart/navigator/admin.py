@@ -20,13 +20,13 @@ class OpenByDefaultStatusFilter(admin.SimpleListFilter):
     parameter_name = "status"
     ALL = "all"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, Any]]:
         return [*ProblemReportStatus.choices, (self.ALL, _("All"))]
 
     def value(self) -> str:
         return super().value() or ProblemReportStatus.OPEN
 
-    def choices(self, changelist: Any) -> Iterator[dict[str, Any]]:
+    def choices(self, changelist: Any) -> Iterator[Any]:
         for lookup, title in self.lookup_choices:
             yield {
                 "selected": self.value() == lookup,

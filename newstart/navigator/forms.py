@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -48,11 +48,15 @@ class SearchForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", _("All categories"))] + [(c.code, c.name) for c in categories]
-        self.fields["language"].choices = [("", _("Any language"))] + [
+        cast(forms.ChoiceField, self.fields["category"]).choices = [("", _("All categories"))] + [
+            (c.code, c.name) for c in categories
+        ]
+        cast(forms.ChoiceField, self.fields["language"]).choices = [("", _("Any language"))] + [
             (code, language_choice_label(code)) for code in SERVICE_LANGUAGE_FILTER_CODES
         ]
-        self.fields["area"].choices = [("", _("Anywhere"))] + [(a.slug, a.name) for a in local_area_list()]
+        cast(forms.ChoiceField, self.fields["area"]).choices = [("", _("Anywhere"))] + [
+            (a.slug, a.name) for a in local_area_list()
+        ]
         self.point: tuple[float, float] | None = None
 
     def clean_postcode(self) -> str:
@@ -67,7 +71,10 @@ class SearchForm(forms.Form):
         self.point = postcode_point(postcode=value)
         if self.point is None:
             raise forms.ValidationError(
-                _("We do not know where this postal code is. Try its first three characters, or choose a neighbourhood."),
+                _(
+                    "We do not know where this postal code is. "
+                    "Try its first three characters, or choose a neighbourhood."
+                ),
                 code="unknown",
             )
         return value
@@ -129,6 +136,6 @@ class ProblemReportForm(forms.Form):
 
     def fresh_token(self) -> None:
         """Give a re-shown form a new token, so the person can send it again."""
-        data = self.data.copy()
+        data = self.data.copy()  # type: ignore[attr-defined]
         data["token"] = form_token_issue(purpose=self.purpose)
         self.data = data

@@ -105,9 +105,7 @@ def service_card(service: Service, *, language: str, at: dt.datetime) -> Service
         organization.set_current_language(language)
         organization_language = shown_language(organization, language)
         organization_name = str(organization.safe_translation_getter("name", any_language=True) or "")
-    points = [
-        point for sal in service.service_at_locations.all() if (point := _valid_point(sal.location)) is not None
-    ]
+    points = [point for sal in service.service_at_locations.all() if (point := _valid_point(sal.location)) is not None]
     return ServiceCard(
         service=service,
         url=reverse("navigator:service", kwargs={"service_id": service.id}),

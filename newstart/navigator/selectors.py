@@ -23,7 +23,13 @@ from newstart.directory.models import (
     ServiceStatus,
     TaxonomyTerm,
 )
-from newstart.directory.selectors import NearFilter, ServiceFilters, normalized_postcode, postcode_centroid, service_list
+from newstart.directory.selectors import (
+    NearFilter,
+    ServiceFilters,
+    normalized_postcode,
+    postcode_centroid,
+    service_list,
+)
 from newstart.directory.taxonomies import settlement_taxonomy_get
 
 ServiceTranslation: Any = Service._parler_meta.root_model  # type: ignore[attr-defined]

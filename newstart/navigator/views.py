@@ -32,11 +32,7 @@ LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 
 
 def _map_markers(cards: list[ServiceCard]) -> list[dict[str, object]]:
-    return [
-        {"lat": lat, "lon": lon, "name": card.name, "url": card.url}
-        for card in cards
-        for lat, lon in card.points
-    ]
+    return [{"lat": lat, "lon": lon, "name": card.name, "url": card.url} for card in cards for lat, lon in card.points]
 
 
 @require_GET
@@ -197,4 +193,3 @@ def short_link(request: HttpRequest, code: str) -> HttpResponse:
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "navigator/404.html", status=404)
-

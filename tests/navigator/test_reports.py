@@ -32,9 +32,7 @@ def post(client, service, *, after_seconds: float = 30, ip: str = "203.0.113.9",
     data = {"kind": "hours", "message": "Closed on Fridays now.", "token": token_for(service), "website": ""}
     data.update(fields)
     with mock.patch("django.utils.timezone.now", return_value=ISSUED + dt.timedelta(seconds=after_seconds)):
-        return client.post(
-            reverse("navigator:report", kwargs={"service_id": service.id}), data, REMOTE_ADDR=ip
-        )
+        return client.post(reverse("navigator:report", kwargs={"service_id": service.id}), data, REMOTE_ADDR=ip)
 
 
 def test_the_service_page_offers_the_form(client, service):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from django.db import transaction
 
-RELEVANCE_PROPERTY = "search_relevance_table"
+from tests.search.relevance_report import RELEVANCE_PROPERTY, show_relevance_tables
+
+__all__ = ["RELEVANCE_PROPERTY"]
 
 
 @pytest.fixture(scope="module")
@@ -31,10 +33,6 @@ def indexed_demo(django_db_setup, django_db_blocker):
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Show the relevance table (recorded by test_relevance) at the end of the run, also under xdist."""
-    for outcome in ("passed", "failed"):
-        for report in terminalreporter.stats.get(outcome, []):
-            for name, value in getattr(report, "user_properties", ()):
-                if name == RELEVANCE_PROPERTY:
-                    terminalreporter.write_sep("=", "search relevance (hit@5, MRR) on the demo directory")
-                    terminalreporter.write_line(value)
+    """Show the relevance table, unless the relevance_report plugin is registered and does it."""
+    if not terminalreporter.config.pluginmanager.hasplugin("tests.search.relevance_report"):
+        show_relevance_tables(terminalreporter)

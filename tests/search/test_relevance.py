@@ -7,12 +7,14 @@ reciprocal rank per language) is shown at the end of the test run.
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from django.db import connection
 
 from newstart.directory.models import Attribute, TaxonomyTerm
 from newstart.search.selectors import search_services
@@ -62,8 +64,10 @@ def evaluate(queries):
     """Per language: (hits, reciprocal ranks, misses)."""
     service_codes = top_codes_by_service()
     results: dict = defaultdict(lambda: {"hits": 0, "rr": 0.0, "n": 0, "misses": []})
+    digest = hashlib.sha256()
     for item in queries:
         result = search_services(query=item.query, language=item.language, limit=20)
+        digest.update(repr((item.query, [(hit.service_id.hex, hit.relevance) for hit in result.hits])).encode())
         rank = next(
             (
                 position
@@ -80,10 +84,10 @@ def evaluate(queries):
             row["hits"] += 1
         else:
             row["misses"].append(f"{item.query} (expected {'|'.join(sorted(item.expected))}, rank {rank})")
-    return results
+    return results, digest.hexdigest()[:16]
 
 
-def table(results) -> str:
+def table(results, digest) -> str:
     lines = [f"{'language':<10}{'queries':>8}{'hit@5':>8}{'MRR':>8}"]
     total_n = total_hits = 0
     total_rr = 0.0
@@ -94,6 +98,8 @@ def table(results) -> str:
         total_hits += row["hits"]
         total_rr += row["rr"]
     lines.append(f"{'overall':<10}{total_n:>8}{total_hits / total_n:>8.3f}{total_rr / total_n:>8.3f}")
+    # The same on SQLite and PostgreSQL: ranked ids and integer relevances of every query.
+    lines.append(f"ranking digest {digest} ({connection.vendor})")
     misses = [f"  {language}: {miss}" for language in sorted(results) for miss in results[language]["misses"]]
     if misses:
         lines.append("misses:")
@@ -109,8 +115,8 @@ def test_relevance_queries_file_is_readable():
 
 @pytest.mark.django_db
 def test_relevance_on_the_demo_directory(indexed_demo, record_property, capsys):
-    results = evaluate(relevance_queries())
-    report = table(results)
+    results, digest = evaluate(relevance_queries())
+    report = table(results, digest)
     record_property(RELEVANCE_PROPERTY, report)
     with capsys.disabled():
         print("\n" + report)

@@ -76,7 +76,7 @@ def tile_settings() -> dict[str, str]:
 
 
 @register.simple_tag
-def widget(field: BoundField, **attrs: str) -> str:
+def widget(field: BoundField, **attrs: str | bool) -> str:
     """A field's widget tied to its help text and errors (aria-describedby, aria-invalid)."""
     described_by = []
     if field.help_text:

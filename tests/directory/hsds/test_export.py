@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import csv
 import json
+from io import StringIO
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,7 @@ from newstart.directory.hsds import export as export_module
 from newstart.directory.hsds.export import JSON_FILES, hsds_export, hsds_models
 from newstart.directory.hsds.profile import TRANSLATABLE_FIELDS, TRANSLATIONS_COLUMNS, TRANSLATIONS_PATH
 from newstart.directory.hsds.tables import TABLES
-from newstart.directory.models import Metadata, Service
+from newstart.directory.models import Metadata, Service, ServiceCapacity
 from tests.directory.hsds.conftest import build_full_service
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,26 @@ def test_csv_rows_and_values(exported):
     assert any(m["field_name"] == "status" and m["last_action_type"] == "update" for m in metadata)
 
 
+def test_each_record_created_here_has_one_create_entry(exported):
+    created = [e for e in _read_json(exported, "metadata.json") if e["last_action_type"] == "create"]
+    created = [e for e in created if e["updated_by"] != "Importer"]  # (build_full_service's imported row)
+    records = [e for e in created if e["field_name"] == "id"]
+    texts = [e for e in created if e["field_name"] != "id"]
+
+    assert all(e["previous_value"] == "" and e["replacement_value"] == e["resource_id"] for e in records)
+    every_record = {
+        (hsds_type, str(pk))
+        for hsds_type, model in hsds_models().items()
+        if hasattr(model, "history")
+        for pk in model._default_manager.values_list("pk", flat=True)
+    }
+    assert sorted((e["resource_type"], e["resource_id"]) for e in records) == sorted(every_record)
+    # And one per translation, named after it: service "Job search help 0" has en, fr and pa.
+    assert all(e["field_name"] == f"translations.{e['replacement_value']}" for e in texts)
+    service = Service.objects.get(translations__name="Job search help 0")
+    assert sorted(e["replacement_value"] for e in texts if e["resource_id"] == str(service.id)) == ["en", "fr", "pa"]
+
+
 def test_export_language_chooses_the_text(tmp_path):
     build_full_service()
     hsds_export(out_dir=tmp_path / "fr", language="fr")
@@ -219,4 +240,25 @@ def test_a_failing_export_leaves_no_half_export(tmp_path, monkeypatch):
 def test_the_command_reports_what_it_wrote(tmp_path, capsys):
     build_full_service()
     call_command("export_hsds", str(tmp_path / "out"))
-    assert "Exported 1 services, 2 organizations and 1 locations" in capsys.readouterr().out
+    output = capsys.readouterr()
+    assert "Exported 1 services, 2 organizations and 1 locations" in output.out
+    assert "WARNING" not in output.err  # complete data, nothing to warn about
+
+
+def test_a_record_without_a_link_hsds_requires_is_exported_with_a_warning(tmp_path):
+    build_full_service()
+    capacity = ServiceCapacity.objects.get()
+    capacity.unit = None  # as the importer leaves a link to a unit that exists nowhere
+    capacity.save()
+    err = StringIO()
+
+    call_command("export_hsds", str(tmp_path / "out"), stderr=err, verbosity=0)
+
+    assert err.getvalue().splitlines() == [
+        f"WARNING: service_capacity {capacity.id} has no unit_id, which HSDS requires: exported as it is, "
+        "it will not validate against the specification until the link is set"
+    ]
+    [exported] = _read_json(tmp_path / "out", "service_capacities.json")
+    assert exported["id"] == str(capacity.id) and "unit" not in exported and "unit_id" not in exported
+    _header, [row] = _read_csv(tmp_path / "out" / "csv" / "service_capacity.csv")
+    assert (row["id"], row["service_id"], row["unit_id"]) == (str(capacity.id), str(capacity.service_id), "")

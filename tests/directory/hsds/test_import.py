@@ -49,6 +49,7 @@ SPEC_JSON_EXAMPLES = (
     "taxonomy_term.json",
     "taxonomy_list.json",
     "taxonomy.json",
+    "tabular.json",  # the CSV tables as JSON arrays of rows
 )
 
 

@@ -32,8 +32,10 @@ from newstart.directory.models import (
     Phone,
     Service,
     ServiceAtLocation,
+    ServiceCapacity,
     Taxonomy,
     TaxonomyTerm,
+    Unit,
 )
 from tests.directory.hsds.conftest import build_full_service, translated
 
@@ -376,3 +378,20 @@ def test_validation_rejects_a_broken_object(full_service, hsds_validator):
     broken["id"] = "not-a-uuid"
     errors = hsds_validator.errors("service", broken)
     assert len(errors) == 4, errors
+
+
+def test_a_capacity_without_a_unit_is_written_without_one(full_service, hsds_validator):
+    capacity = ServiceCapacity.objects.get()
+    assert record_to_hsds(capacity)["unit_id"] == str(capacity.unit_id)
+    Unit.objects.all().delete()  # the capacity stays, without its unit
+
+    capacity = ServiceCapacity.objects.get()
+    nested = service_to_hsds(Service.objects.get())["capacities"][0]
+    standing_alone = record_to_hsds(capacity)
+
+    assert capacity.unit_id is None
+    for obj in (nested, standing_alone):
+        assert obj["id"] == str(capacity.id) and obj["available"] == 3
+        assert "unit" not in obj and "unit_id" not in obj
+    # The schema requires a unit, and that alone is wrong with the object (the export warns about it).
+    assert hsds_validator.errors("service_capacity", standing_alone) == [": 'unit' is a required property"]
