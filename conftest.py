@@ -6,6 +6,10 @@ from pathlib import Path
 
 import pytest
 
+# Shows the search relevance table at the end of a run, also under xdist (`make test`): the controller
+# process, which prints the summary, loads only the root conftest's plugins.
+pytest_plugins = ["tests.search.relevance_report"]
+
 SHARED_DIR = Path(__file__).resolve().parent.parent / "shared"
 
 

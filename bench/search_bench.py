@@ -7,9 +7,9 @@ On each database (a temporary SQLite file; the throwaway PostgreSQL cluster of
 scripts/with_throwaway_postgres.py, which this module re-invokes itself under) a synthetic
 directory is generated (bench/synthetic.py), the search index is rebuilt and timed, and the same
 mixed queries go through `GET /api/hsds/services` in-process (django.test.Client: middleware,
-parameter parsing, the selector, serialisation, JSON) twice: with the search engine
-(newstart.search) behind `selectors.service_search`, and with a naive baseline there (icontains
-over the translated name and description, OR over the query's words). Filters, pagination and
+parameter parsing, the selector, serialisation, JSON) twice: as the project runs it (service_list
+ranks with newstart.search), and with a naive baseline in the engine's place (icontains over the
+translated name and description, OR over the query's words). Filters, pagination and
 serialisation are the API's own in both. On PostgreSQL a load test follows (bench/load_test.py).
 
 Each phase runs in its own process, so that the peak memory of the query process is that of a
@@ -22,7 +22,6 @@ from __future__ import annotations
 import argparse
 import cProfile
 import datetime as dt
-import inspect
 import io
 import json
 import math
@@ -52,10 +51,14 @@ ENDPOINT = "/api/hsds/services"
 QUERY_SEED = 7
 DEFAULT_QUERIES = 1000
 DEFAULT_BASELINE_QUERIES = 200
-TRACEMALLOC_QUERIES = 200
-PROFILE_QUERIES = 60
+TRACEMALLOC_QUERIES = 100
+PROFILE_QUERIES = 30
 WARMUP_QUERIES = 20
 QUICK_SERVICES = 2000
+# PostgreSQL runs on a smaller directory unless BENCH_PG_SERVICES says otherwise: the engine's index build
+# inserts postings one statement at a time there (about 15 services/s on the 2-core machine), so 100,000
+# services would take well over an hour. See docs/performance.md.
+DEFAULT_PG_SERVICES = 10_000
 QUICK_QUERIES = 200
 
 TARGET_P95_MS = 50.0
@@ -215,22 +218,12 @@ def summarize(latencies_ms: Sequence[float]) -> dict[str, float]:
 
 
 def use_engine() -> str:
-    """Put the search engine behind `selectors.service_search` (unless it already is); say which."""
+    """Say how the HSDS API's `search` reaches the search engine (the project's own code path)."""
     from newstart.directory import selectors
 
-    try:
-        from newstart.search.selectors import search_filter_queryset
-    except ImportError:
-        return "not available"
-    source = inspect.getsource(selectors.service_search)
-    if "search_filter_queryset" in source or "search_services" in source:
-        return "the project's service_search (calls newstart.search)"
-
-    def engine_search(qs: Any, query: str) -> Any:
-        return search_filter_queryset(qs, query)
-
-    selectors.service_search = engine_search  # type: ignore[assignment]
-    return "newstart.search.selectors.search_filter_queryset, put behind selectors.service_search by the bench"
+    if hasattr(selectors, "search_ranked_queryset"):
+        return "the project's own: selectors.service_list ranks with newstart.search (search_ranked_queryset)"
+    return "not available"
 
 
 def naive_search(qs: Any, query: str) -> Any:
@@ -248,10 +241,18 @@ def naive_search(qs: Any, query: str) -> Any:
     return qs.filter(id__in=Service.objects.filter(condition).values("id"))
 
 
+def naive_ranked_queryset(qs: Any, query: str, **_options: Any) -> tuple[Any, None]:
+    """The baseline in the engine's place in `service_list`: unranked (every match has rank 0, so id order)."""
+    from django.db.models import IntegerField, Value
+
+    return naive_search(qs, query).annotate(search_rank=Value(0, output_field=IntegerField())), None
+
+
 def use_baseline() -> None:
+    """Put the naive search where service_list calls the engine."""
     from newstart.directory import selectors
 
-    selectors.service_search = naive_search  # type: ignore[assignment]
+    setattr(selectors, "search_ranked_queryset", naive_ranked_queryset)  # noqa: B010 (a benchmark's swap)
 
 
 # --- Phases (each in its own process) --------------------------------------------------------------
@@ -446,6 +447,19 @@ def _phase_summary(runs: list[dict[str, Any]], specs: Sequence[QuerySpec], wall:
     }
 
 
+# Functions whose cumulative time says where a search's time goes (share of the whole request).
+PROFILE_WATCH = {
+    "_run_queries": "the request",
+    "search_services": "the engine's search_services (scoring, re-ranking)",
+    "_score": "of which the scoring query",
+    "_rerank": "of which re-ranking",
+    "search_rank_annotate": "search_rank_annotate (the rank CASE over the hits)",
+    "paginate": "pagination (COUNT and the page query)",
+    "service_to_hsds": "HSDS serialisation",
+    "execute_sql": "SQL compilation and execution (all)",
+}
+
+
 def _profile(client: Any, urls: Sequence[str], path: Path) -> list[str]:
     """cProfile over some searches: the full listing to `path`, the top functions by own time returned."""
     profiler = cProfile.Profile()
@@ -457,12 +471,16 @@ def _profile(client: Any, urls: Sequence[str], path: Path) -> list[str]:
     stats.sort_stats("cumulative").print_stats(60)
     stats.sort_stats("tottime").print_stats(30)
     path.write_text(stream.getvalue())
-    top = []
-    entries = sorted(stats.stats.items(), key=lambda item: item[1][2], reverse=True)  # type: ignore[attr-defined]
-    total = sum(entry[1][2] for entry in entries) or 1.0
-    for (filename, line, function), (_cc, _nc, tottime, _cumtime, _callers) in entries[:10]:
-        top.append(f"{function} ({filename}:{line}) {100 * tottime / total:.0f} %")
-    return top
+    cumulative: dict[str, float] = {}
+    for (_file, _line, function), (_cc, _nc, _tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        if function in PROFILE_WATCH:
+            cumulative[function] = max(cumulative.get(function, 0.0), cumtime)
+    total = cumulative.get("_run_queries") or 1.0
+    return [
+        f"{PROFILE_WATCH[function]} {100 * cumulative[function] / total:.0f} %"
+        for function in PROFILE_WATCH
+        if function in cumulative and function != "_run_queries"
+    ]
 
 
 # --- A session: every phase against one database ---------------------------------------------------
@@ -566,11 +584,11 @@ def run(quick: bool) -> str:
         for database in ("sqlite", "postgres"):
             path = workdir / f"{database}.json"
             results[database] = json.loads(path.read_text()) if path.exists() else None
-        profiles = {
-            path.name: path.read_text() for path in workdir.glob("profile-*.txt") if os.environ.get("BENCH_KEEP")
-        }
-        for name, text in profiles.items():
-            (Path(os.environ["BENCH_KEEP"]) / name).write_text(text)
+        if os.environ.get("BENCH_KEEP"):
+            keep = Path(os.environ["BENCH_KEEP"])
+            keep.mkdir(parents=True, exist_ok=True)
+            for path in [*workdir.glob("profile-*.txt"), *workdir.glob("*.json"), *workdir.glob("gunicorn.log")]:
+                (keep / path.name).write_bytes(path.read_bytes())
     return render(
         results,
         services=services,
@@ -611,8 +629,9 @@ def render(
         "The search engine (`newstart.search`, an inverted index in plain tables) measured end to end "
         "in-process: each query is a `GET /api/hsds/services?search=…` through `django.test.Client` "
         "(middleware, parameters, selector, HSDS serialisation, JSON), page 1 of 20. The baseline is the same "
-        "request with a naive search behind `selectors.service_search`: `icontains` on the translated name or "
-        "description, OR over the query's words; filters, pagination and serialisation are identical. Queries: "
+        "request with a naive search in the engine's place in `selectors.service_list`: `icontains` on the "
+        "translated name or description, OR over the query's words (unranked: id order); filters, pagination "
+        "and serialisation are identical. Queries: "
         f"{queries} per database, deterministic — 35 % English keywords, 25 % the relevance set's queries "
         "(newstart/search/data/relevance_queries.tsv, 13 languages), 25 % keywords with filters (free, open_now, "
         "language, taxonomy_term_id), 15 % keywords within 5-50 km of a city; 20 warm-up queries first. "
@@ -642,7 +661,7 @@ def render(
     lines += [
         "Reproduce: `make bench` (everything) or `.venv/bin/python -m bench search`; quick run: "
         "`BENCH_SERVICES=5000 BENCH_QUERIES=300 .venv/bin/python -m bench search` (also `BENCH_BASELINE_QUERIES`, "
-        "`BENCH_LOAD_SECONDS`; `BENCH_KEEP=<dir>` keeps the cProfile listings).",
+        "`BENCH_LOAD_SECONDS`; `BENCH_KEEP=<dir>` keeps the raw results and cProfile listings).",
         "",
     ]
     for database, title in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):
@@ -654,7 +673,7 @@ def render(
         lines += _database_table(data)
     postgres = results.get("postgres")
     if postgres and postgres.get("load"):
-        lines += _load_table(postgres["load"], services)
+        lines += _load_table(postgres["load"], postgres["generate"]["counts"]["services"])
     return "\n".join(lines)
 
 
@@ -685,7 +704,7 @@ def _database_table(data: dict[str, Any]) -> list[str]:
         rows += [
             f"| p50 on the baseline's {b['n']:.0f} queries | {_ms(subset['p50'] if subset else None)} | "
             f"{_ms(b['p50'])} | ≥ {TARGET_SPEEDUP:.0f}x faster | "
-            + (f"{speedup:,.0f}x {_yes(speedup >= TARGET_SPEEDUP)} |" if speedup else "— |"),
+            + (f"{speedup:.2g}x {_yes(speedup >= TARGET_SPEEDUP)} |" if speedup else "— |"),
             f"| p95 / p99 on those queries | {_ms(subset['p95'] if subset else None)} / "
             f"{_ms(subset['p99'] if subset else None)} | {_ms(b['p95'])} / {_ms(b['p99'])} | | |",
         ]
@@ -730,7 +749,9 @@ def _database_table(data: dict[str, Any]) -> list[str]:
             )
         lines += [
             "",
-            "Where the time goes (cProfile, own time, first searches): " + "; ".join(query["profile"][:6]) + ".",
+            f"Where the time goes (cProfile over {PROFILE_QUERIES} searches, cumulative share of the request time): "
+            + "; ".join(query["profile"])
+            + ".",
             "",
         ]
     return lines
@@ -778,9 +799,12 @@ def main(argv: list[str] | None = None) -> int:
     sess.add_argument("--load-seconds", type=int, default=0)
     args = parser.parse_args(argv)
     if args.command == "session":
+        services = args.services
+        if args.database == "postgres":
+            services = _env_int("BENCH_PG_SERVICES", min(services, DEFAULT_PG_SERVICES))
         session(
             database=args.database,
-            services=args.services,
+            services=services,
             queries=args.queries,
             baseline=args.baseline_queries,
             workdir=args.workdir,

@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("newstart.navigator.urls")),
     path("", include("newstart.plans.urls")),
+    # The strategy's public accountability pages ("/fr/accountability/").
+    path("", include("newstart.strategy.public_urls")),
     prefix_default_language=True,
 )
 

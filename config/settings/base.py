@@ -213,7 +213,12 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # WeasyPrint narrates every PDF step at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # --- The partnership workspace (newstart.partnership, at /workspace/) ---------------------------------
@@ -238,3 +243,13 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newstart.partnership.views.login_locked_out"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_VERBOSE = False
+
+# --- The strategy's open data (newstart.strategy.open_data) ---------------------------------------------
+# The licence the open data export carries: an SPDX identifier, CC-BY-4.0 or ODC-By-1.0.
+from newstart.strategy.licences import DEFAULT_OPEN_DATA_LICENCE, OPEN_DATA_LICENCES  # noqa: E402
+
+OPEN_DATA_LICENCE = env_str("OPEN_DATA_LICENCE", DEFAULT_OPEN_DATA_LICENCE)
+if OPEN_DATA_LICENCE not in OPEN_DATA_LICENCES:
+    raise ImproperlyConfigured(
+        f"OPEN_DATA_LICENCE={OPEN_DATA_LICENCE!r} is not one of: {', '.join(sorted(OPEN_DATA_LICENCES))}."
+    )

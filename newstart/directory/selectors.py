@@ -3,7 +3,8 @@
 Every function is keyword-only and returns a lazy queryset (or one record), so callers
 paginate, prefetch and serialize as they need. Filters that reach through many-valued
 relations use ``id__in`` subqueries, never joins, so no row is ever repeated and no
-DISTINCT is needed.
+DISTINCT is needed. Text search is the search engine's (newstart.search): it ranks only the
+services every other filter lets through, and its order is kept.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from newstart.directory.models import (
     TaxonomyTerm,
 )
 from newstart.directory.opening import open_schedules
+from newstart.search.selectors import SearchResult, search_rank_annotate, search_ranked_queryset, search_services
 
 # A filter on "zh" (Chinese) also finds services delivered in Cantonese or Mandarin.
 LANGUAGE_FAMILIES: dict[str, tuple[str, ...]] = {"zh": ("zh", "yue", "cmn")}
@@ -50,6 +52,7 @@ class NearFilter:
 
 @dataclass(frozen=True, kw_only=True)
 class ServiceFilters:
+    # Words to search for (the search engine: ranked, best first).
     search: str | None = None
     taxonomy_term_id: uuid.UUID | None = None
     taxonomy_id: uuid.UUID | None = None
@@ -60,6 +63,8 @@ class ServiceFilters:
     near: NearFilter | None = None
     open_now: bool | None = None
     free: bool | None = None
+    # Only services with this status (the API lists every status; the navigator only active ones).
+    status: str | None = None
     # The moment open_now is judged at (default: the time of the query).
     at: dt.datetime | None = None
 
@@ -87,24 +92,6 @@ class TaxonomyTermFilters:
 
 
 # --- Building blocks ------------------------------------------------------------------
-
-
-def service_search(qs: QuerySet[Service], query: str) -> QuerySet[Service]:
-    """Services whose name, alternate name or description (in any language) or whose
-    organization's name contains `query`, ignoring case.
-
-    A placeholder for real search: keep every caller going through this one function.
-    """
-    query = query.strip()
-    if not query:
-        return qs
-    matching = Service.objects.filter(
-        Q(translations__name__icontains=query)
-        | Q(translations__alternate_name__icontains=query)
-        | Q(translations__description__icontains=query)
-        | Q(organization__translations__name__icontains=query)
-    ).values("id")
-    return qs.filter(id__in=matching)
 
 
 def taxonomy_term_ids_with_descendants(*, term_id: uuid.UUID) -> set[uuid.UUID]:
@@ -195,10 +182,19 @@ def postcode_centroid(*, postcode: str) -> tuple[float, float] | None:
 # --- Services -------------------------------------------------------------------------
 
 
+def _search_text(filters: ServiceFilters) -> str:
+    return (filters.search or "").strip()
+
+
+def _point(near: NearFilter | None) -> tuple[float, float] | None:
+    return (near.latitude, near.longitude) if near is not None else None
+
+
 def _filter_services(qs: QuerySet[Service], filters: ServiceFilters) -> QuerySet[Service]:
-    """Every ServiceFilters field except `near` (distance needs the caller's own join path)."""
-    if filters.search:
-        qs = service_search(qs, filters.search)
+    """Every ServiceFilters field except `search` (ranked last, among what the others let through),
+    `near` (distance needs the caller's own join path) and `open_now`."""
+    if filters.status is not None:
+        qs = qs.filter(status=filters.status)
     if filters.taxonomy_term_id is not None or filters.taxonomy_id is not None:
         qs = qs.filter(
             id__in=_linked_ids(
@@ -223,38 +219,51 @@ def _filter_services(qs: QuerySet[Service], filters: ServiceFilters) -> QuerySet
 
 
 def service_list(*, filters: ServiceFilters) -> QuerySet[Service]:
-    """Services (every status: HSDS consumers read the status themselves) matching `filters`.
+    """Services (every status, unless `filters.status`: HSDS consumers read the status themselves)
+    matching `filters`.
 
-    Ordered by id, or by distance then id when `filters.near` is given; with `near`, each
-    service carries `distance_km` (to its nearest location with valid coordinates, None when
-    it has none).
+    With `filters.search`, the search engine's best matches among the services the other filters let
+    through, best first (each carries `search_rank`; distance counts in the ranking with `near`).
+    Otherwise ordered by id, or by distance then id when `filters.near` is given. With `near`, each
+    service carries `distance_km` (to its nearest location with valid coordinates, None when it has
+    none).
     """
+    return service_list_ranked(filters=filters)[0]
+
+
+def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], SearchResult | None]:
+    """service_list, and what the search engine made of `filters.search` (None without a search):
+    the corrected query, the broader needs searched instead, needs to suggest."""
     qs = _filter_services(Service.objects.all(), filters)
     if filters.open_now is not None:
         open_services, open_sals = _open_ids(filters.at or timezone.now())
         open_via_sal = ServiceAtLocation.objects.filter(id__in=open_sals).values("service_id")
         is_open = Q(id__in=open_services) | Q(id__in=open_via_sal)
         qs = qs.filter(is_open) if filters.open_now else qs.exclude(is_open)
-    if filters.near is None:
-        return qs.order_by("id")
     near = filters.near
-    nearby = ServiceAtLocation.objects.filter(service_id=OuterRef("pk"), location__has_valid_coordinates=True)
-    if near.radius_km is not None:
-        box = bounding_box(near.latitude, near.longitude, near.radius_km)
-        nearby = nearby.filter(box.as_q(lat_field="location__latitude", lon_field="location__longitude"))
-    nearest = (
-        nearby.annotate(
-            distance=distance_km_expression(
-                near.latitude, near.longitude, lat_field="location__latitude", lon_field="location__longitude"
+    if near is not None:
+        nearby = ServiceAtLocation.objects.filter(service_id=OuterRef("pk"), location__has_valid_coordinates=True)
+        if near.radius_km is not None:
+            box = bounding_box(near.latitude, near.longitude, near.radius_km)
+            nearby = nearby.filter(box.as_q(lat_field="location__latitude", lon_field="location__longitude"))
+        nearest = (
+            nearby.annotate(
+                distance=distance_km_expression(
+                    near.latitude, near.longitude, lat_field="location__latitude", lon_field="location__longitude"
+                )
             )
+            .order_by("distance")
+            .values("distance")[:1]
         )
-        .order_by("distance")
-        .values("distance")[:1]
-    )
-    qs = qs.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
-    if near.radius_km is not None:
-        qs = qs.filter(distance_km__lte=near.radius_km)
-    return qs.order_by(F("distance_km").asc(nulls_last=True), "id")
+        qs = qs.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
+        if near.radius_km is not None:
+            qs = qs.filter(distance_km__lte=near.radius_km)
+    if _search_text(filters):
+        ranked, result = search_ranked_queryset(qs, _search_text(filters), near=_point(near))
+        return ranked.order_by("search_rank", "id"), result
+    if near is None:
+        return qs.order_by("id"), None
+    return qs.order_by(F("distance_km").asc(nulls_last=True), "id"), None
 
 
 def service_get(*, service_id: uuid.UUID, queryset: QuerySet[Service] | None = None) -> Service | None:
@@ -274,15 +283,25 @@ def service_at_location_list(*, filters: ServiceAtLocationFilters) -> QuerySet[S
     "V5Y 1V4"); with `proximity_m`, results are instead those within that many metres of the
     centroid of the postcode's known locations (none when no location there has coordinates).
     With `near` or `proximity_m`, each row carries `distance_km` and the list is nearest first.
+    With `search`, rows are in the order of their service's rank (`search_rank`, computed among the
+    services of the rows the other filters let through; distance counts with `near`/`proximity_m`),
+    then nearest first, then by id.
     """
+    return service_at_location_list_ranked(filters=filters)[0]
+
+
+def service_at_location_list_ranked(
+    *, filters: ServiceAtLocationFilters
+) -> tuple[QuerySet[ServiceAtLocation], SearchResult | None]:
+    """service_at_location_list, and what the search engine made of `filters.search` (None without)."""
     service_filters = ServiceFilters(
-        search=filters.search,
         taxonomy_term_id=filters.taxonomy_term_id,
         taxonomy_id=filters.taxonomy_id,
         organization_id=filters.organization_id,
         modified_after=filters.modified_after,
         language=filters.language,
         free=filters.free,
+        status=filters.status,
     )
     qs = ServiceAtLocation.objects.all()
     if service_filters != ServiceFilters():
@@ -299,7 +318,7 @@ def service_at_location_list(*, filters: ServiceAtLocationFilters) -> QuerySet[S
     if filters.postcode and filters.proximity_m is not None:
         centroid = postcode_centroid(postcode=filters.postcode)
         if centroid is None:
-            return qs.none()
+            return qs.none(), None
         near = NearFilter(latitude=centroid[0], longitude=centroid[1], radius_km=filters.proximity_m / 1000)
     elif filters.postcode:
         matching = (
@@ -308,23 +327,30 @@ def service_at_location_list(*, filters: ServiceAtLocationFilters) -> QuerySet[S
             .values("location_id")
         )
         qs = qs.filter(location_id__in=matching)
-    if near is None:
-        return qs.order_by("id")
-    distance = distance_km_expression(
-        near.latitude, near.longitude, lat_field="location__latitude", lon_field="location__longitude"
-    )
-    if near.radius_km is not None:
-        box = bounding_box(near.latitude, near.longitude, near.radius_km)
-        qs = qs.filter(location__has_valid_coordinates=True).filter(
-            box.as_q(lat_field="location__latitude", lon_field="location__longitude")
+    if near is not None:
+        distance = distance_km_expression(
+            near.latitude, near.longitude, lat_field="location__latitude", lon_field="location__longitude"
         )
-        qs = qs.annotate(distance_km=distance).filter(distance_km__lte=near.radius_km)
-    else:
-        # Sorting only: locations without valid coordinates come last, with no distance.
-        qs = qs.annotate(
-            distance_km=Case(When(location__has_valid_coordinates=True, then=distance), output_field=FloatField())
-        )
-    return qs.order_by(F("distance_km").asc(nulls_last=True), "id")
+        if near.radius_km is not None:
+            box = bounding_box(near.latitude, near.longitude, near.radius_km)
+            qs = qs.filter(location__has_valid_coordinates=True).filter(
+                box.as_q(lat_field="location__latitude", lon_field="location__longitude")
+            )
+            qs = qs.annotate(distance_km=distance).filter(distance_km__lte=near.radius_km)
+        else:
+            # Sorting only: locations without valid coordinates come last, with no distance.
+            qs = qs.annotate(
+                distance_km=Case(When(location__has_valid_coordinates=True, then=distance), output_field=FloatField())
+            )
+    by_distance = [F("distance_km").asc(nulls_last=True)] if near is not None else []
+    query = _search_text(filters)
+    if query:
+        # Rank the services of the rows every other filter lets through; rows follow their service.
+        candidates = Service.objects.filter(id__in=qs.order_by().values("service_id"))
+        result = search_services(query=query, near=_point(near), base_qs=candidates)
+        ranked = search_rank_annotate(qs, result.service_ids, field="service_id")
+        return ranked.order_by("search_rank", *by_distance, "id"), result
+    return qs.order_by(*by_distance, "id"), None
 
 
 def service_at_location_get(

@@ -1,7 +1,8 @@
 """Reads of the navigator.
 
-All of the navigator's searching goes through ``navigator_search``; it uses the directory's
-selectors for now, and is the one place to switch to the search engine.
+All of the navigator's searching goes through ``navigator_search``: the directory's filters, and
+with words the search engine (newstart.search), which ranks and offers ways forward when nothing
+matches.
 """
 
 from __future__ import annotations
@@ -28,9 +29,10 @@ from newstart.directory.selectors import (
     ServiceFilters,
     normalized_postcode,
     postcode_centroid,
-    service_list,
+    service_list_ranked,
 )
 from newstart.directory.taxonomies import settlement_taxonomy_get
+from newstart.search.selectors import SearchResult, concept_label_list
 
 ServiceTranslation: Any = Service._parler_meta.root_model  # type: ignore[attr-defined]
 
@@ -59,19 +61,35 @@ class Category:
     name: str
 
 
-def navigator_search(*, query: str, filters: NavigatorFilters, language: str) -> QuerySet[Service]:
-    """Active services matching `query` and `filters`, best first: nearest first when `near` is given
-    (each service then carries ``distance_km``), otherwise by name in `language`.
+@dataclass(frozen=True)
+class NavigatorResults:
+    """The services found, best first, and what the search engine made of the words (None without)."""
 
-    For now a text match through the directory's selectors; to be replaced by the search engine.
+    services: QuerySet[Service]
+    search: SearchResult | None = None
+
+    @property
+    def did_you_mean(self) -> str | None:
+        """The corrected query the results are for, when a misspelt word was corrected."""
+        return self.search.did_you_mean if self.search is not None else None
+
+
+def navigator_search(*, query: str, filters: NavigatorFilters, language: str) -> NavigatorResults:
+    """Active services matching `query` and `filters`, best first.
+
+    With words, the search engine ranks the services the filters let through, by relevance (nearer
+    ones first among equals when `near` is given); the result says what it corrected, which broader
+    need it searched instead, and which needs to suggest when nothing matched. Without words: nearest
+    first when `near` is given, otherwise by name in `language`. With `near`, each service carries
+    ``distance_km``.
     """
     term_id: uuid.UUID | None = None
     if filters.category:
         term = settlement_category_get(code=filters.category)
         if term is None:
-            return Service.objects.none()
+            return NavigatorResults(services=Service.objects.none())
         term_id = term.pk
-    qs = service_list(
+    qs, search = service_list_ranked(
         filters=ServiceFilters(
             search=query or None,
             taxonomy_term_id=term_id,
@@ -80,13 +98,14 @@ def navigator_search(*, query: str, filters: NavigatorFilters, language: str) ->
             near=filters.near,
             open_now=True if filters.open_now else None,
             free=True if filters.free else None,
+            status=ServiceStatus.ACTIVE,
             at=filters.at,
         )
-    ).filter(status=ServiceStatus.ACTIVE)
-    if filters.near is not None:
-        return qs
+    )
+    if search is not None or filters.near is not None:
+        return NavigatorResults(services=qs, search=search)
     name_in = ServiceTranslation.objects.filter(master_id=OuterRef("pk"))
-    return qs.annotate(
+    by_name = qs.annotate(
         sort_name=Lower(
             Coalesce(
                 Subquery(name_in.filter(language_code=language).values("name")[:1]),
@@ -94,6 +113,15 @@ def navigator_search(*, query: str, filters: NavigatorFilters, language: str) ->
             )
         )
     ).order_by("sort_name", "id")
+    return NavigatorResults(services=by_name)
+
+
+def broader_need_names(*, results: NavigatorResults, language: str) -> list[str]:
+    """The broader needs searched instead of the query's own (none when it was not needed), named for
+    a reader of `language`."""
+    if results.search is None or not results.search.broader:
+        return []
+    return concept_label_list(keys=results.search.broader, language=language)
 
 
 def navigator_results_prefetch(*, services: Sequence[Service]) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse, translate_url
 from django.utils import timezone, translation
@@ -21,6 +22,9 @@ from newstart.navigator.forms import ProblemReportForm, SearchForm
 from newstart.navigator.presenters import ServiceCard, service_card, service_page, short_code_parse
 from newstart.navigator.selectors import (
     HOME_CATEGORY_CODES,
+    Category,
+    NavigatorResults,
+    broader_need_names,
     category_list,
     navigator_results_prefetch,
     navigator_search,
@@ -29,6 +33,14 @@ from newstart.navigator.selectors import (
 from newstart.navigator.services import problem_report_create
 
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
+# Search-page parameters that narrow the results (all but the words and the page).
+FILTER_PARAMETERS = ("category", "language", "postcode", "area", "radius", "lat", "lon", "open_now", "free")
+
+
+@dataclass(frozen=True)
+class Link:
+    text: str
+    url: str
 
 
 def _map_markers(cards: list[ServiceCard]) -> list[dict[str, object]]:
@@ -42,20 +54,70 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "navigator/home.html", {"categories": categories})
 
 
+def _search_url(params: QueryDict, **changes: str | None) -> str:
+    """The search page with `params` changed (None removes a parameter), back on its first page."""
+    query = params.copy()
+    query.pop("page", None)
+    for name, value in changes.items():
+        if value is None:
+            query.pop(name, None)
+        else:
+            query[name] = value
+    encoded = query.urlencode()
+    return reverse("navigator:search") + (f"?{encoded}" if encoded else "")
+
+
+def _ways_forward(
+    request: HttpRequest, results: NavigatorResults, categories: list[Category], language: str
+) -> dict[str, object]:
+    """What the results say besides the services: the corrected query, the broader need searched
+    instead, and when nothing was found, needs to try (in the query's language) and filters to drop."""
+    params = request.GET
+    search = results.search
+    context: dict[str, object] = {
+        "did_you_mean": results.did_you_mean or "",
+        "did_you_mean_url": _search_url(params, q=results.did_you_mean) if results.did_you_mean else "",
+        "broader_needs": ", ".join(broader_need_names(results=results, language=language)),
+        "suggestions": [],
+        "without_filters_url": "",
+    }
+    if search is not None and search.suggested:
+        known = {category.code for category in categories}
+        without_words = {"q": None, "category": None}
+        context["suggestions"] = [
+            Link(
+                suggestion.text,
+                _search_url(params, **without_words, category=suggestion.category)
+                if suggestion.category in known
+                else _search_url(params, **without_words, q=suggestion.text),
+            )
+            for suggestion in search.suggested
+        ]
+    if any(params.get(name) for name in FILTER_PARAMETERS):
+        words = params.get("q", "").strip()
+        context["without_filters_url"] = reverse("navigator:search") + (
+            "?" + QueryDict.fromkeys(["q"], value=words).urlencode() if words else ""
+        )
+    return context
+
+
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     language = translation.get_language()
-    form = SearchForm(request.GET, categories=category_list(language=language))
+    categories = category_list(language=language)
+    form = SearchForm(request.GET, categories=categories)
     cards: list[ServiceCard] = []
     page_obj = None
+    ways_forward: dict[str, object] = {}
     if form.is_valid():
         results = navigator_search(query=form.query(), filters=form.filters(), language=language)
-        paginator = Paginator(results, settings.NAVIGATOR_RESULTS_PER_PAGE)
+        paginator = Paginator(results.services, settings.NAVIGATOR_RESULTS_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
         services = list(page_obj.object_list)
         navigator_results_prefetch(services=services)
         now = timezone.now()
         cards = [service_card(service, language=language, at=now) for service in services]
+        ways_forward = _ways_forward(request, results, categories, language)
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -65,6 +127,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "near": form.is_valid() and form.point is not None,
         "base_query": query.urlencode(),
         "map_markers": _map_markers(cards),
+        "categories": [category for category in categories if category.code in HOME_CATEGORY_CODES],
+        **ways_forward,
     }
     partial = request.htmx and not request.htmx.history_restore_request  # type: ignore[attr-defined]
     template = "navigator/_results.html" if partial else "navigator/search.html"

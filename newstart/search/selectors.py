@@ -13,9 +13,11 @@ import datetime as dt
 import math
 import uuid
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TypeVar
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Sum, Value, When
+from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
 
 from newstart.directory.geo import haversine_km
@@ -54,6 +56,8 @@ DISTANCE_HALF_LIFE_KM = 5.0
 # Services without a located office (online, by phone) are treated as this far away.
 UNLOCATED_KM = 5.0
 
+M = TypeVar("M", bound=Model)
+
 
 @dataclass(frozen=True)
 class SearchHit:
@@ -61,6 +65,16 @@ class SearchHit:
     score: float
     relevance: int
     distance_km: float | None = None
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A need to try when nothing was found: a top-level concept, named in the query's language."""
+
+    text: str
+    concept: str
+    # The concept's first taxonomy code (a top-level settlement category, e.g. "HOUS"), if it has one.
+    category: str | None = None
 
 
 @dataclass
@@ -76,8 +90,9 @@ class SearchResult:
     did_you_mean: str | None = None
     # Broader concepts searched instead because nothing matched the query itself.
     broader: list[str] = field(default_factory=list)
-    # Phrases to try when nothing was found at all.
+    # Phrases to try when nothing was found at all (the texts of `suggested`).
     suggestions: list[str] = field(default_factory=list)
+    suggested: list[Suggestion] = field(default_factory=list)
 
     @property
     def service_ids(self) -> list[uuid.UUID]:
@@ -235,19 +250,24 @@ def _rerank(scored: list[tuple[uuid.UUID, int]], near: tuple[float, float] | Non
     return hits
 
 
-def _suggestions(language: str | None) -> list[str]:
-    """Labels of the top-level concepts, in the query's language where there are some (one query)."""
+def _suggestions(language: str | None) -> list[Suggestion]:
+    """The top-level concepts, named in the query's language where they can be (one query)."""
     rows = list(
         ConceptLabel.objects.filter(concept__broader__isnull=True)
         .order_by("concept__key", "id")
-        .values_list("concept__key", "language", "text")
+        .values_list("concept__key", "concept__taxonomy_codes", "language", "text")
     )
     first: dict[str, dict[str, str]] = defaultdict(dict)
-    for key, label_language, text in rows:
+    codes: dict[str, str] = {}
+    for key, taxonomy_codes, label_language, text in rows:
         first[key].setdefault(label_language, text)
-    return [
-        labels.get(language or "en") or labels.get("en") or next(iter(labels.values())) for labels in first.values()
-    ]
+        codes[key] = taxonomy_codes
+    suggestions = []
+    for key, labels in first.items():
+        text = labels.get(language or "en") or labels.get("en") or next(iter(labels.values()))
+        category = next((code.strip().upper() for code in codes[key].split(",") if code.strip()), None)
+        suggestions.append(Suggestion(text=text, concept=key, category=category))
+    return suggestions
 
 
 def search_services(
@@ -297,7 +317,8 @@ def search_services(
     if not result.hits and matches:
         result.broader, result.hits = _broader_fallback(ordered, base_qs, depth, near, today)
     if not result.hits:
-        result.suggestions = _suggestions(result.language)
+        result.suggested = _suggestions(result.language)
+        result.suggestions = [suggestion.text for suggestion in result.suggested]
     return result
 
 
@@ -324,17 +345,62 @@ def _broader_fallback(
     return [], []
 
 
-def search_filter_queryset(qs: QuerySet[Service], query: str, *, language: str | None = None) -> QuerySet[Service]:
-    """`qs` narrowed to the services matching `query`, best first (each annotated with `search_rank`,
-    1 for the best). At most MAX_RESULTS services; an empty query leaves `qs` as it is."""
-    if not (query or "").strip():
-        return qs
-    result = search_services(query=query, language=language, base_qs=qs)
-    ids = result.service_ids
-    if not ids:
-        return qs.none()
+def search_rank_annotate(qs: QuerySet[M], service_ids: Sequence[uuid.UUID], *, field: str = "pk") -> QuerySet[M]:
+    """`qs` narrowed to the rows whose `field` (a service id) is one of `service_ids`, each annotated
+    with `search_rank`: the position of its service in `service_ids`, 1 for the best. Not ordered."""
+    if not service_ids:
+        return qs.none().annotate(search_rank=Value(0, output_field=IntegerField()))
     rank = Case(
-        *(When(pk=service_id, then=Value(position)) for position, service_id in enumerate(ids, start=1)),
+        *(When(**{field: service_id}, then=Value(position)) for position, service_id in enumerate(service_ids, 1)),
         output_field=IntegerField(),
     )
-    return qs.filter(pk__in=ids).annotate(search_rank=rank).order_by("search_rank")
+    return qs.filter(**{f"{field}__in": list(service_ids)}).annotate(search_rank=rank)
+
+
+def search_ranked_queryset(
+    qs: QuerySet[Service],
+    query: str,
+    *,
+    language: str | None = None,
+    near: tuple[float, float] | None = None,
+) -> tuple[QuerySet[Service], SearchResult | None]:
+    """`qs` narrowed to the services matching `query`, best first (each annotated with `search_rank`,
+    1 for the best), and what the engine made of the query (`did_you_mean`, `broader`, `suggestions`).
+
+    Only services in `qs` are ranked (apply every other filter first); with `near`, distance counts in
+    the ranking. At most MAX_RESULTS services. A blank query leaves `qs` as it is, with no result.
+    """
+    if not (query or "").strip():
+        return qs, None
+    result = search_services(query=query, language=language, near=near, base_qs=qs)
+    return search_rank_annotate(qs, result.service_ids).order_by("search_rank"), result
+
+
+def search_filter_queryset(
+    qs: QuerySet[Service], query: str, *, language: str | None = None, near: tuple[float, float] | None = None
+) -> QuerySet[Service]:
+    """`qs` narrowed to the services matching `query`, best first (each annotated with `search_rank`,
+    1 for the best). At most MAX_RESULTS services; an empty query leaves `qs` as it is."""
+    return search_ranked_queryset(qs, query, language=language, near=near)[0]
+
+
+def concept_label_list(*, keys: Sequence[str], language: str) -> list[str]:
+    """How to name these concepts to a reader of `language` (else English, else any label), in the
+    order of `keys` (one query)."""
+    if not keys:
+        return []
+    labels: dict[str, dict[str, str]] = defaultdict(dict)
+    for key, label_language, text in (
+        ConceptLabel.objects.filter(concept__key__in=list(keys))
+        .order_by("id")
+        .values_list("concept__key", "language", "text")
+    ):
+        labels[key].setdefault(label_language, text)
+    names = []
+    for key in keys:
+        found = labels.get(key)
+        if found:
+            names.append(found.get(language) or found.get("en") or next(iter(found.values())))
+        else:
+            names.append(key.replace("_", " "))
+    return names

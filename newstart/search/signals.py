@@ -2,19 +2,22 @@
 
 Reindexing one service costs a fixed handful of queries, so it is done synchronously in the
 signal: a search never sees a service whose text and index disagree, on either database. Bulk
-writers (bulk_create sends no signals) reindex themselves; see newstart.search.services.
+writers (bulk_create sends no signals) reindex themselves (the demo loader; see
+newstart.search.services) or say what they wrote: the HSDS importer's `hsds_imported`, heard here.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
+from collections.abc import Mapping, Set
 from typing import Any
 
 from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
-from newstart.directory.models import Attribute, Service, TaxonomyTerm
+from newstart.directory.hsds.importer import hsds_import, hsds_imported
+from newstart.directory.models import Attribute, Organization, Service, TaxonomyTerm
 from newstart.search.models import Concept, ConceptLabel
 from newstart.search.services import (
     MAPS_TO,
@@ -25,9 +28,14 @@ from newstart.search.services import (
     _taxonomy_load,
     search_concepts_changed,
     search_index_services,
+    search_rebuild_index,
     search_signals_active,
     search_unindex_services,
 )
+
+# An import that touches more than this share of the directory's services rebuilds the whole index
+# (one pass, vocabulary counted once) instead of reindexing service by service.
+IMPORT_REBUILD_SHARE = 0.5
 
 # Services being deleted right now: their translations' deletion must not reindex them.
 _deleting = threading.local()
@@ -142,3 +150,40 @@ def _thesaurus_deleted(sender: type, instance: Concept | ConceptLabel, **kwargs:
         search_concepts_changed(concept_ids=[instance.concept_id], extra_service_ids=affected)
     else:
         _reindex(set(affected))
+
+
+def _imported_service_ids(changed: Mapping[str, Set[uuid.UUID]]) -> set[uuid.UUID]:
+    """The services an import may have changed what they are found by: the services it wrote (their
+    translations included), those of organizations it wrote, those classified by attributes it wrote,
+    and those under taxonomy terms it wrote (renamed terms, new `maps_to` mappings)."""
+    service_ids = set(changed.get(Service.hsds_type, ()))
+    organization_ids = changed.get(Organization.hsds_type, set())
+    if organization_ids:
+        service_ids |= set(
+            Service.objects.filter(organization_id__in=list(organization_ids)).values_list("id", flat=True)
+        )
+    term_ids = set(changed.get(TaxonomyTerm.hsds_type, ()))
+    attribute_ids = changed.get(Attribute.hsds_type, set())
+    if attribute_ids:
+        for link_entity, link_id, link_type in Attribute.objects.filter(id__in=list(attribute_ids)).values_list(
+            "link_entity", "link_id", "link_type"
+        ):
+            if link_entity == Service.hsds_type:
+                service_ids.add(link_id)
+            elif link_entity == TaxonomyTerm.hsds_type and link_type == MAPS_TO:
+                term_ids.add(link_id)
+    if term_ids:
+        service_ids |= _services_of_terms(term_ids)
+    return service_ids
+
+
+@receiver(hsds_imported, sender=hsds_import, dispatch_uid="search_hsds_imported")
+def _hsds_imported(sender: Any, changed: Mapping[str, Set[uuid.UUID]], **kwargs: Any) -> None:
+    """After an import has committed: reindex what it touched, or rebuild when it touched most of it."""
+    service_ids = _imported_service_ids(changed)
+    if not service_ids:
+        return
+    if len(service_ids) > IMPORT_REBUILD_SHARE * Service.objects.count():
+        search_rebuild_index()
+    else:
+        search_index_services(service_ids=service_ids)

@@ -304,3 +304,49 @@ rules.add_perm("strategy", is_secretariat)
 for _model in ADMIN_MODELS:
     for _action in ("view", "add", "change", "delete"):
         rules.add_perm(f"strategy.{_action}_{_model}", is_secretariat)
+
+
+# --- The strategy, its tracking and exports (publication, accountability, open data) ---
+def _action_of(obj: Any) -> Any:
+    """The priority action behind an action, milestone, progress update, indicator or indicator value."""
+    from newstart.strategy.models import Action, Indicator, IndicatorValue, Milestone, ProgressUpdate
+
+    if isinstance(obj, Action):
+        return obj
+    if isinstance(obj, (Milestone, ProgressUpdate)):
+        return obj.action
+    if isinstance(obj, Indicator):
+        return obj.action
+    if isinstance(obj, IndicatorValue):
+        return obj.indicator.action
+    return None
+
+
+@rules.predicate
+def is_lead_organization_member(user: Any, obj: Any) -> bool:
+    """The person belongs to (works for) the action's lead organization, as their profile says."""
+    action = _action_of(obj)
+    if action is None or action.lead_organization_id is None or not user.is_authenticated:
+        return False
+    profile = getattr(user, "partnership_profile", None)
+    return profile is not None and profile.organization_id == action.lead_organization_id
+
+
+@rules.predicate
+def is_body_member_for_export(user: Any, body: Any) -> bool:
+    """A current member (any role) of the body whose records are exported."""
+    return isinstance(body, Body) and body.pk in member_body_ids(user)
+
+
+can_publish_strategy = is_participant & is_partnership_staff
+can_report_progress = is_participant & is_lead_organization_member
+can_track_action = is_participant & (is_partnership_staff | is_lead_organization_member)
+can_export_open_data = is_participant & is_secretariat
+can_export_body = is_participant & (is_partnership_staff | is_body_member_for_export)
+
+rules.add_perm("strategy.publish_strategy", can_publish_strategy)
+rules.add_perm("strategy.translate_strategy", can_publish_strategy)
+rules.add_perm("strategy.report_progress", can_report_progress)
+rules.add_perm("strategy.track_action", can_track_action)
+rules.add_perm("strategy.export_open_data", can_export_open_data)
+rules.add_perm("strategy.export_body", can_export_body)

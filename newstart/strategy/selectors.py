@@ -11,11 +11,13 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from newstart.partnership.models import Body, BodyKind, Visibility
 from newstart.partnership.rules import is_partnership_staff
 from newstart.strategy.models import (
     Action,
+    ActionStatus,
     Activity,
     AdvisoryInput,
     Amendment,
@@ -27,12 +29,17 @@ from newstart.strategy.models import (
     EquityQuestion,
     Evidence,
     Gap,
+    Indicator,
+    Milestone,
     Phase,
     PhaseKind,
+    ProgressUpdate,
     Proposal,
     ProposalDecision,
     ProposalStatus,
     Score,
+    Strategy,
+    StrategyAction,
     StrategyCycle,
     Vote,
     VoteBudget,
@@ -527,3 +534,149 @@ def dashboard_items(*, cycle: StrategyCycle, user: Any, kind: str) -> list[DueIt
     elif kind in (PhaseKind.STRATEGY, PhaseKind.TRACKING):
         items.append(DueItem(_("Priority actions"), Action.objects.filter(cycle=cycle).count(), "strategy:cycle"))
     return items
+
+
+# --- The published strategy and its tracking ---
+# (Added for publication, tracking and public accountability; see newstart.strategy.documents,
+# newstart.strategy.open_data and the accountability pages.)
+def strategy_versions(*, cycle: StrategyCycle) -> QuerySet[Strategy]:
+    """The cycle's published strategy versions, newest first."""
+    return (
+        Strategy.objects.filter(cycle=cycle, published_at__isnull=False)
+        .prefetch_related("translations")
+        .order_by("-version")
+    )
+
+
+def strategy_latest(*, cycle: StrategyCycle) -> Strategy | None:
+    return strategy_versions(cycle=cycle).first()
+
+
+def strategy_get(*, cycle: StrategyCycle, version: int) -> Strategy | None:
+    return strategy_versions(cycle=cycle).filter(version=version).first()
+
+
+def _action_prefetch(actions: QuerySet[Action]) -> QuerySet[Action]:
+    return actions.select_related("lead_organization", "focus_area", "cycle").prefetch_related(
+        "focus_area__translations",
+        "partner_organizations",
+        Prefetch("indicators", queryset=Indicator.objects.prefetch_related("values").order_by("position", "id")),
+        Prefetch("milestones", queryset=Milestone.objects.order_by("position", "due_on", "id")),
+    )
+
+
+def strategy_action_list(*, strategy: Strategy) -> list[Action]:
+    """The strategy's actions in their published order, with what the document and the tracking show."""
+    positions = dict(StrategyAction.objects.filter(strategy=strategy).values_list("action_id", "position"))
+    actions = list(_action_prefetch(Action.objects.filter(pk__in=positions)))
+    return sorted(actions, key=lambda action: (positions[action.pk], action.number))
+
+
+def action_get(*, cycle: StrategyCycle, number: int) -> Action | None:
+    return (
+        _action_prefetch(Action.objects.filter(cycle=cycle, number=number))
+        .prefetch_related(
+            Prefetch("progress_updates", queryset=ProgressUpdate.objects.order_by("-year", "-quarter")),
+        )
+        .first()
+    )
+
+
+def action_is_published(*, action: Action) -> bool:
+    return StrategyAction.objects.filter(action=action, strategy__published_at__isnull=False).exists()
+
+
+def cycle_published_list() -> QuerySet[StrategyCycle]:
+    """Cycles with at least one published strategy: what the public accountability pages show."""
+    return StrategyCycle.objects.filter(strategies__published_at__isnull=False).distinct().order_by("-starts_on", "id")
+
+
+def focus_area_label(area: Any) -> str:
+    return str(area.safe_translation_getter("name", any_language=True) or area.code) if area else ""
+
+
+@dataclass(frozen=True)
+class AreaProgress:
+    code: str
+    label: str
+    count: int
+    mean: Decimal
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    status: str
+    label: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Progress rolled up from the actions: overall = the mean of the actions' progress (each action
+    counts once, whatever its status), and the same mean within each focus area."""
+
+    count: int
+    overall: Decimal | None
+    by_focus_area: list[AreaProgress]
+    by_status: list[StatusCount]
+
+
+ONE_PLACE = Decimal("0.1")
+
+
+def _mean(values: list[int]) -> Decimal:
+    exact = Fraction(sum(values), len(values))
+    return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
+
+
+def tracking_rollup(*, actions: list[Action], as_of: dict[int, tuple[str, int]] | None = None) -> Rollup:
+    """Roll the actions' status and progress up to the strategy. ``as_of`` ({action id: (status,
+    progress)}) replaces the actions' current values, e.g. with those at the end of a year."""
+    state = {a.pk: (as_of or {}).get(a.pk, (a.status, a.progress)) for a in actions}
+    areas: dict[Any, list[int]] = {}
+    labels: dict[Any, tuple[int, str, str]] = {}
+    for action in actions:
+        key = action.focus_area_id
+        areas.setdefault(key, []).append(state[action.pk][1])
+        if key not in labels:
+            area = action.focus_area
+            labels[key] = (
+                (area.position, area.code, focus_area_label(area)) if area else (10_000, "", gettext("No focus area"))
+            )
+    by_area = [
+        AreaProgress(code=labels[key][1], label=labels[key][2], count=len(values), mean=_mean(values))
+        for key, values in sorted(areas.items(), key=lambda item: labels[item[0]][:2])
+    ]
+    counts = {status: 0 for status in ActionStatus.values}
+    for status, _progress in state.values():
+        counts[status] = counts.get(status, 0) + 1
+    by_status = [StatusCount(status=s, label=str(ActionStatus(s).label), count=counts[s]) for s in ActionStatus.values]
+    return Rollup(
+        count=len(actions),
+        overall=_mean([progress for _status, progress in state.values()]) if actions else None,
+        by_focus_area=by_area,
+        by_status=by_status,
+    )
+
+
+def progress_as_of_year(*, actions: list[Action], year: int) -> dict[int, tuple[str, int]]:
+    """Each action's status and progress at the end of ``year``: its latest quarterly update up to
+    then; an action without one had not started."""
+    latest: dict[int, tuple[str, int]] = {}
+    updates = ProgressUpdate.objects.filter(action__in=actions, year__lte=year).order_by("action_id", "year", "quarter")
+    for update in updates:
+        latest[update.action_id] = (update.status, update.progress)
+    return {action.pk: latest.get(action.pk, (ActionStatus.NOT_STARTED, 0)) for action in actions}
+
+
+def progress_update_list(*, actions: list[Action], year: int) -> QuerySet[ProgressUpdate]:
+    return ProgressUpdate.objects.filter(action__in=actions, year=year).order_by("action__number", "quarter")
+
+
+def tracking_years(*, cycle: StrategyCycle) -> list[int]:
+    """Years with quarterly updates in the cycle, newest first."""
+    return sorted(set(ProgressUpdate.objects.filter(action__cycle=cycle).values_list("year", flat=True)), reverse=True)
+
+
+def body_for_export(*, slug: str) -> Body | None:
+    return Body.objects.filter(slug=slug).first()

@@ -12,15 +12,17 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Model
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from newstart.common.languages import INTERFACE_LANGUAGE_CODES
 from newstart.partnership.models import Body, BodyKind
 from newstart.strategy.models import (
     ACCEPTING_OUTCOMES,
     SCORE_MAX,
     SCORE_MIN,
     Action,
+    ActionStatus,
     Activity,
     AdvisoryInput,
     AmendableField,
@@ -35,11 +37,16 @@ from newstart.strategy.models import (
     Evidence,
     Gap,
     Indicator,
+    IndicatorValue,
+    Milestone,
     PhaseAction,
+    ProgressUpdate,
     Proposal,
     ProposalDecision,
     ProposalStatus,
     Score,
+    Strategy,
+    StrategyAction,
     StrategyCycle,
     Vote,
     VoteBudget,
@@ -511,3 +518,146 @@ def action_create_from_proposal(*, proposal: Proposal, decision: ProposalDecisio
         indicator.action = action
         indicator.save(update_fields=["action"])
     return action
+
+
+# --- The strategy document ---
+def _strategy_language(language: str | None) -> str:
+    """A language the strategy's text can be kept in: the given one, else the active one, else English."""
+    codes = INTERFACE_LANGUAGE_CODES
+    candidate = (language or translation.get_language() or "en").lower()
+    return candidate if candidate in codes else "en"
+
+
+@transaction.atomic
+def strategy_publish(
+    *, cycle: StrategyCycle, user: Any, title: str, summary: str, language: str | None = None
+) -> Strategy:
+    """Publish a new version of the cycle's strategy: every priority action of the cycle, in number
+    order. Each call makes the next version; earlier versions stay as they were published. The title
+    and summary are kept in ``language`` (default: the active language); other languages are added
+    with strategy_translation_save."""
+    _require_phase(cycle, PhaseAction.STRATEGY_PUBLISH)
+    title, summary = title.strip(), summary.strip()
+    if not title:
+        raise ValidationError({"title": _("Give the strategy a title.")})
+    # Lock the cycle so that two publications at once cannot take the same version number.
+    StrategyCycle.objects.select_for_update().get(pk=cycle.pk)
+    actions = list(Action.objects.filter(cycle=cycle).order_by("number", "id"))
+    if not actions:
+        raise ValidationError(
+            _("The cycle has no priority actions yet: the governance body accepts proposals first."),
+            code="no_actions",
+        )
+    version = (Strategy.objects.filter(cycle=cycle).aggregate(top=Max("version"))["top"] or 0) + 1
+    strategy = Strategy(cycle=cycle, version=version, published_at=timezone.now(), is_demo=cycle.is_demo)
+    strategy.set_current_language(_strategy_language(language))
+    strategy.title = title
+    strategy.summary = summary
+    strategy.save()
+    StrategyAction.objects.bulk_create(
+        StrategyAction(strategy=strategy, action=action, position=position)
+        for position, action in enumerate(actions, start=1)
+    )
+    return strategy
+
+
+@transaction.atomic
+def strategy_translation_save(*, strategy: Strategy, user: Any, language: str, title: str, summary: str) -> Strategy:
+    """Add or replace the strategy's title and summary in one interface language."""
+    if language not in INTERFACE_LANGUAGE_CODES:
+        raise ValidationError({"language": _("Choose one of the interface languages.")})
+    if not title.strip():
+        raise ValidationError({"title": _("Give the strategy a title.")})
+    strategy.set_current_language(language)
+    strategy.title = title.strip()
+    strategy.summary = summary.strip()
+    strategy.save()
+    return strategy
+
+
+# --- Tracking: quarterly progress, indicator values, milestones ---
+def _current_quarter(day: dt.date) -> tuple[int, int]:
+    return day.year, (day.month - 1) // 3 + 1
+
+
+@transaction.atomic
+def progress_update_submit(
+    *, action: Action, user: Any, year: int, quarter: int, status: str, progress: int, narrative: str
+) -> ProgressUpdate:
+    """The lead organization's update for one quarter (a second one for the same quarter replaces
+    the first). The latest quarter's status and progress become the action's own."""
+    _require_phase(action.cycle, PhaseAction.PROGRESS_REPORT)
+    errors: dict[str, str] = {}
+    if quarter not in (1, 2, 3, 4):
+        errors["quarter"] = _("A quarter is 1, 2, 3 or 4.")
+    elif (year, quarter) > _current_quarter(timezone.localdate()):
+        errors["quarter"] = _("This quarter has not started yet.")
+    if year < action.cycle.starts_on.year or year > action.cycle.ends_on.year:
+        errors["year"] = _("The year must fall within the cycle (%(start)s to %(end)s).") % {
+            "start": action.cycle.starts_on.year,
+            "end": action.cycle.ends_on.year,
+        }
+    if status not in ActionStatus.values:
+        errors["status"] = _("Choose a status.")
+    if not isinstance(progress, int) or not 0 <= progress <= 100:
+        errors["progress"] = _("Progress runs from 0 to 100%.")
+    if not narrative.strip():
+        errors["narrative"] = _("Say what happened this quarter.")
+    if errors:
+        raise ValidationError(errors)
+    locked = Action.objects.select_for_update().get(pk=action.pk)
+    update, _created = ProgressUpdate.objects.update_or_create(
+        action=locked,
+        year=year,
+        quarter=quarter,
+        defaults={
+            "status": status,
+            "progress": progress,
+            "narrative": narrative.strip(),
+            "submitted_by": user,
+            "submitted_at": timezone.now(),
+        },
+    )
+    latest = ProgressUpdate.objects.filter(action=locked).order_by("-year", "-quarter").first()
+    if latest is not None and (latest.status, latest.progress) != (locked.status, locked.progress):
+        locked.status, locked.progress = latest.status, latest.progress
+        locked.save(update_fields=["status", "progress"])
+    action.status, action.progress = locked.status, locked.progress
+    return update
+
+
+def indicator_value_add(
+    *, indicator: Indicator, user: Any, date: dt.date, value: Decimal, note: str = ""
+) -> IndicatorValue:
+    """Record an indicator's measured value on a date (a second value for the same date replaces it)."""
+    if indicator.action_id is None:
+        raise ValidationError(_("Values are recorded for the indicators of priority actions only."), code="no_action")
+    action = indicator.action
+    assert action is not None
+    _require_phase(action.cycle, PhaseAction.PROGRESS_REPORT)
+    if date > timezone.localdate():
+        raise ValidationError({"date": _("A measured value cannot be dated in the future.")})
+    record, _created = IndicatorValue.objects.update_or_create(
+        indicator=indicator,
+        date=date,
+        defaults={"value": value, "note": note.strip(), "recorded_by": user, "recorded_at": timezone.now()},
+    )
+    return record
+
+
+def milestone_add(*, action: Action, user: Any, title: str, due_on: dt.date | None = None) -> Milestone:
+    _require_phase(action.cycle, PhaseAction.PROGRESS_REPORT)
+    if not title.strip():
+        raise ValidationError({"title": _("Name the milestone.")})
+    position = (action.milestones.aggregate(top=Max("position"))["top"] or 0) + 1
+    return Milestone.objects.create(action=action, title=title.strip(), due_on=due_on, position=position)
+
+
+def milestone_complete(*, milestone: Milestone, user: Any, completed_on: dt.date | None = None) -> Milestone:
+    _require_phase(milestone.action.cycle, PhaseAction.PROGRESS_REPORT)
+    day = completed_on or timezone.localdate()
+    if day > timezone.localdate():
+        raise ValidationError({"completed_on": _("A milestone cannot be completed in the future.")})
+    milestone.completed_on = day
+    milestone.save(update_fields=["completed_on"])
+    return milestone

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from newstart.strategy import views
+from newstart.strategy import publication_views, views
 
 app_name = "strategy"
 
@@ -45,4 +45,34 @@ urlpatterns = [
     path("<slug:slug>/prioritisation/", views.score_list, name="score_list"),
     path("<slug:slug>/prioritisation/votes/", views.vote, name="vote"),
     path("<slug:slug>/results/", views.results, name="results"),
+]
+
+# The published strategy, its tracking and the exports (newstart.strategy.publication_views).
+urlpatterns += [
+    path("open-data.zip", publication_views.open_data_download, name="open_data"),
+    path("<slug:slug>/strategy/", publication_views.strategy_detail, name="strategy"),
+    path("<slug:slug>/strategy/publish/", publication_views.strategy_publish, name="strategy_publish"),
+    path("<slug:slug>/strategy/v<int:version>/", publication_views.strategy_detail, name="strategy_version"),
+    path("<slug:slug>/strategy/v<int:version>.pdf", publication_views.strategy_pdf, name="strategy_pdf"),
+    path(
+        "<slug:slug>/strategy/v<int:version>/translations/<str:language>/",
+        publication_views.strategy_translate,
+        name="strategy_translate",
+    ),
+    path("<slug:slug>/tracking/", publication_views.tracking, name="tracking"),
+    path("<slug:slug>/actions/<int:number>/", publication_views.action_detail, name="action"),
+    path("<slug:slug>/actions/<int:number>/progress/", publication_views.progress_update, name="progress_update"),
+    path(
+        "<slug:slug>/actions/<int:number>/indicator-values/",
+        publication_views.indicator_value_add,
+        name="indicator_value_add",
+    ),
+    path("<slug:slug>/actions/<int:number>/milestones/", publication_views.milestone_add, name="milestone_add"),
+    path(
+        "<slug:slug>/actions/<int:number>/milestones/<int:pk>/reached/",
+        publication_views.milestone_complete,
+        name="milestone_complete",
+    ),
+    path("<slug:slug>/annual-report/<int:year>.pdf", publication_views.annual_report, name="annual_report"),
+    path("<slug:slug>/bodies/<slug:body_slug>/export.zip", publication_views.body_export, name="body_export"),
 ]

@@ -69,6 +69,7 @@ def test_coordinates_are_valid_and_inside_canada(created):
     assert rows
     for latitude, longitude, valid in rows:
         assert valid
+        assert latitude is not None and longitude is not None
         assert CANADA_LAT[0] <= latitude <= CANADA_LAT[1]
         assert CANADA_LON[0] <= longitude <= CANADA_LON[1]
 

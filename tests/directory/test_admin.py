@@ -255,6 +255,7 @@ def _service_form_data(service: Service, **overrides) -> dict:
         "additional_urls",
         "funding",
         "service_areas",
+        "structured_eligibility",
     ):
         data.update({f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"})
     data.update(overrides)

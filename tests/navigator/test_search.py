@@ -179,5 +179,7 @@ def test_navigator_search_is_the_one_entry_point(taxonomy):
     make_service("Rental housing workshop", category="HOUS", free=True)
     make_service("Paid housing advice", category="HOUS")
     found = navigator_search(query="housing", filters=NavigatorFilters(category="HOUS", free=True), language="en")
-    assert [str(s) for s in found] == ["Rental housing workshop"]
-    assert list(navigator_search(query="", filters=NavigatorFilters(category="NOPE"), language="en")) == []
+    assert [str(s) for s in found.services] == ["Rental housing workshop"]
+    assert found.search is not None and found.did_you_mean is None
+    unknown = navigator_search(query="", filters=NavigatorFilters(category="NOPE"), language="en")
+    assert list(unknown.services) == [] and unknown.search is None

@@ -31,6 +31,7 @@ from newstart.directory.admin.inlines import (
 from newstart.directory.forms import ServiceAdminForm
 from newstart.directory.models import CostOption, RequiredDocument, Service, ServiceCapacity, Unit
 from newstart.directory.services import service_mark_verified, service_set_taxonomy_terms
+from newstart.eligibility.admin import ServiceEligibilityInline
 
 
 def organization_name(obj: Any) -> str:
@@ -145,6 +146,7 @@ class ServiceAdmin(ServiceListMixin, TranslatedDirectoryAdmin):
         ServiceUrlInline,
         ServiceFundingInline,
         ServiceAreaInline,
+        ServiceEligibilityInline,
     )
 
     def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
+from urllib.parse import quote
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -61,11 +62,14 @@ from newstart.directory.hsds.serialize import (
     taxonomy_to_hsds,
 )
 from newstart.directory.models import Organization, Service, ServiceAtLocation, TaxonomyTerm
+from newstart.search.selectors import SearchResult
 
 HSDS_VERSION = "3.1"
 NDJSON_CONTENT_TYPE = "application/x-ndjson"
 # Rows fetched (and prefetched) at a time while streaming ndjson.
 NDJSON_CHUNK_SIZE = 200
+# Set when the search engine corrected a misspelt `search`: the query it searched for instead.
+DID_YOU_MEAN_HEADER = "X-Search-Did-You-Mean"
 
 DESCRIPTION = """
 Read-only [HSDS 3.1](https://docs.openreferral.org/en/latest/) API of the newstart service directory.
@@ -80,6 +84,14 @@ Read-only [HSDS 3.1](https://docs.openreferral.org/en/latest/) API of the newsta
   malformed UUID or date, incomplete `lat`/`lon`/`radius_km`) is answered with HTTP 400 and
   `{"detail": [{"parameter": "<name>", "message": "<why>"}]}`; an unknown id with HTTP 404 in the
   same form (parameter `id`). A filter on a well-formed but unknown id simply matches nothing.
+* `search` is newstart's search engine: words in any of the directory's languages (scripts without
+  spaces too), everyday phrases matched to needs through a thesaurus, misspellings corrected. Results
+  are ranked best first (by relevance among the services the other filters let through; with
+  `lat`/`lon`, nearer services rank higher) instead of the usual order, at most 1,000 of them. When
+  a misspelt word was corrected, the response carries the header `X-Search-Did-You-Mean` with the
+  corrected query (UTF-8, percent-encoded as in a URL); the results are already those of the
+  corrected query. When nothing matches a need, services for its broader need are returned. The Page
+  envelope is unchanged.
 * Unknown query parameters are ignored.
 * Parameters marked "newstart extension" are not in HSDS: `lang`, `language`, `local_area`,
   `lat`, `lon`, `radius_km`, `open_now`, `free`. The POST forms of the HSDS list endpoints
@@ -136,6 +148,11 @@ def _found(record: Model | None, message: str | Promise) -> Any:
     return record
 
 
+def _search_headers(response: HttpResponseBase, search: SearchResult | None) -> None:
+    if search is not None and search.did_you_mean:
+        response[DID_YOU_MEAN_HEADER] = quote(search.did_you_mean, safe="")
+
+
 def _list_response(
     qs: QuerySet[Any],
     pagination: Pagination,
@@ -143,16 +160,23 @@ def _list_response(
     *,
     lang: str | None,
     extras: bool = True,
+    response: HttpResponse | None = None,
+    search: SearchResult | None = None,
 ) -> dict[str, Any] | HttpResponseBase:
     """The page asked for, in the Page envelope; or with format=ndjson every result, streamed.
 
     serialize(record, extras) turns one record into HSDS; extras are the page's preloaded
-    attributes and metadata (None when `extras` is False).
+    attributes and metadata (None when `extras` is False). `search` (what the search engine made
+    of the `search` parameter) sets the search headers on `response`, ninja's temporal response.
     """
     if pagination.ndjson:
-        return StreamingHttpResponse(
+        streaming = StreamingHttpResponse(
             _ndjson_lines(qs, serialize, lang=lang, extras=extras), content_type=NDJSON_CONTENT_TYPE
         )
+        _search_headers(streaming, search)
+        return streaming
+    if response is not None:
+        _search_headers(response, search)
     with _language(lang):
         page = paginate(qs, page=pagination.page, per_page=pagination.per_page)
         page_extras = preload_hsds_extras(page.items) if extras else None
@@ -204,9 +228,9 @@ def api_info(request: HttpRequest) -> dict[str, str]:
     description="Services in the listing form (one-to-one fields with organization and program); "
     "`full=true` fully nested, `minimal=true` only `id` and `last_modified`.",
 )
-def services_list(request: HttpRequest, params: Query[ServiceListParams]) -> Any:
+def services_list(request: HttpRequest, response: HttpResponse, params: Query[ServiceListParams]) -> Any:
     req = service_list_request(params)
-    qs = selectors.service_list(filters=req.filters)
+    qs, search = selectors.service_list_ranked(filters=req.filters)
     if req.minimal:
         return _list_response(
             qs.only("id", "last_modified"),
@@ -214,6 +238,8 @@ def services_list(request: HttpRequest, params: Query[ServiceListParams]) -> Any
             lambda s, _extras: service_to_hsds(s, minimal=True),
             lang=req.lang,
             extras=False,
+            response=response,
+            search=search,
         )
     full = req.full
     return _list_response(
@@ -222,6 +248,8 @@ def services_list(request: HttpRequest, params: Query[ServiceListParams]) -> Any
         lambda s, extras: service_to_hsds(s, full=full, extras=extras),
         lang=req.lang,
         extras=full,
+        response=response,
+        search=search,
     )
 
 
@@ -349,16 +377,21 @@ def taxonomy_terms_get(request: HttpRequest, id: Path[uuid.UUID], params: Query[
     "fully nested. Service filters apply to the service; `local_area`, `lat`/`lon`/`radius_km`, `postcode` "
     "and `proximity` to the location.",
 )
-def service_at_locations_list(request: HttpRequest, params: Query[ServiceAtLocationListParams]) -> Any:
+def service_at_locations_list(
+    request: HttpRequest, response: HttpResponse, params: Query[ServiceAtLocationListParams]
+) -> Any:
     req = service_at_location_list_request(params)
     full = req.full
-    qs = service_at_location_queryset_for_hsds(selectors.service_at_location_list(filters=req.filters), full=full)
+    ranked, search = selectors.service_at_location_list_ranked(filters=req.filters)
+    qs = service_at_location_queryset_for_hsds(ranked, full=full)
     return _list_response(
         qs,
         req.pagination,
         lambda sal, extras: service_at_location_to_hsds(sal, full=full, extras=extras),
         lang=req.lang,
         extras=full,
+        response=response,
+        search=search,
     )
 
 

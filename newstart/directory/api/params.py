@@ -94,8 +94,10 @@ _D_PAGE = "Page number, starting at 1."
 _D_PER_PAGE = "Number of results per page (default 20; at most HSDS_API_MAX_PER_PAGE, 100 unless configured)."
 _D_FORMAT = "`json` (default, paginated) or `ndjson`: every result, one JSON object per line, streamed, no pagination."
 _D_SEARCH = (
-    "Text search: case-insensitive match in the name, alternate name or description (any language) "
-    "or the organization's name."
+    "Search (newstart's search engine): words in any language of the directory, matched in the name, "
+    "alternate name, description and other texts of the service (every translation), its organization's "
+    "name and its categories; misspellings are corrected (header `X-Search-Did-You-Mean`). Results are "
+    "ranked best first (nearer first among equals with `lat`/`lon`), at most 1,000."
 )
 _D_LANG = (
     "newstart extension. Response language, one of the interface languages: "

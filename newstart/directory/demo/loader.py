@@ -532,6 +532,24 @@ def _search_reindex(*, service_ids: set[uuid.UUID]) -> None:
         search_index_services(service_ids=service_ids)
 
 
+def _search_concepts_load(*, result: DemoLoadResult) -> None:
+    """Load the search thesaurus (idempotent), so that demo services are linked to its concepts when
+    indexed; services already indexed that a changed concept affects are reindexed by concept_load."""
+    if not apps.is_installed("newstart.search"):
+        return
+    from newstart.search.models import Concept, ConceptLabel
+    from newstart.search.services import ConceptDataError, concept_load
+
+    try:
+        loaded = concept_load()
+    except ConceptDataError as exc:
+        raise DemoDataError(f"search concepts: {exc}") from exc
+    result.created[_label(Concept)] += loaded.created
+    result.updated[_label(Concept)] += loaded.updated
+    result.created[_label(ConceptLabel)] += loaded.labels_created
+    result.deleted[_label(ConceptLabel)] += loaded.labels_deleted
+
+
 def _totals() -> dict[str, int]:
     demo_services = Service.objects.filter(is_demo=True)
     counts: dict[type[models.Model], models.QuerySet[Any]] = {
@@ -560,9 +578,10 @@ def _totals() -> dict[str, int]:
 def demo_load(*, progress: bool = False, translations_dir: Path = TRANSLATIONS_DIR) -> DemoLoadResult:
     """Load (or bring up to date) the demo directory; changes nothing when it is already current.
 
-    Loads the settlement taxonomy first (its own loader is idempotent too), then Vancouver's local
-    areas and the demo's organizations, offices and services with everything that hangs off them,
-    and the translations in ``translations_dir``. All in one transaction: raises DemoDataError (or
+    Loads the settlement taxonomy first (its own loader is idempotent too) and the search thesaurus
+    (concepts), then Vancouver's local areas and the demo's organizations, offices and services with
+    everything that hangs off them, and the translations in ``translations_dir``; demo services are
+    then (re)indexed for search when anything changed. All in one transaction: raises DemoDataError (or
     TaxonomyDataError) and changes nothing when the data files are inconsistent.
     """
     catalogue = catalogue_read()
@@ -579,6 +598,7 @@ def demo_load(*, progress: bool = False, translations_dir: Path = TRANSLATIONS_D
     with transaction.atomic():
         codes = {code for kind in catalogue.service_kinds.values() for code in kind.taxonomy}
         terms = _settlement_terms(codes=codes)
+        _search_concepts_load(result=result)
         areas = _sync_local_areas(result=result)
         plan = _plan(catalogue=catalogue, translations=translations, areas=areas, terms=terms)
 

@@ -8,6 +8,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from newstart.common.demo import demo_follow_up_load
 from newstart.directory.demo.catalogue import DemoDataError
 from newstart.directory.demo.loader import DemoLoadResult, demo_load
 from newstart.directory.taxonomies import TaxonomyDataError
@@ -27,6 +28,9 @@ class Command(BaseCommand):
                 _("The demo data is inconsistent; nothing was loaded: %(error)s") % {"error": exc}
             ) from exc
         self._summarise(result)
+        report = demo_follow_up_load()
+        for label in report.done:
+            self.stdout.write(_("Loaded %(what)s.") % {"what": label})
 
     def _summarise(self, result: DemoLoadResult) -> None:
         if result.skipped_translation_languages:
