@@ -10,6 +10,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("api/hsds/", hsds_api.urls),
     path("s/", include("newstart.navigator.short_urls")),
+    # Insights (gap analysis, overlap, directory health), inside the workspace.
+    path("workspace/insights/", include("newstart.insights.urls")),
     # The partnership workspace: its language is the person's own preference, not a URL prefix.
     path("workspace/", include("newstart.partnership.urls")),
     # The strategy cycle, inside the workspace.

@@ -260,7 +260,7 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
             qs = qs.filter(distance_km__lte=near.radius_km)
     if _search_text(filters):
         ranked, result = search_ranked_queryset(qs, _search_text(filters), near=_point(near))
-        return ranked.order_by("search_rank", "id"), result
+        return ranked.order_by(F("search_rank"), "id"), result
     if near is None:
         return qs.order_by("id"), None
     return qs.order_by(F("distance_km").asc(nulls_last=True), "id"), None
@@ -349,7 +349,7 @@ def service_at_location_list_ranked(
         candidates = Service.objects.filter(id__in=qs.order_by().values("service_id"))
         result = search_services(query=query, near=_point(near), base_qs=candidates)
         ranked = search_rank_annotate(qs, result.service_ids, field="service_id")
-        return ranked.order_by("search_rank", *by_distance, "id"), result
+        return ranked.order_by(F("search_rank"), *by_distance, "id"), result
     return qs.order_by(*by_distance, "id"), None
 
 

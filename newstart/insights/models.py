@@ -62,7 +62,7 @@ class AreaIndicator(models.Model):
 
 
 class GapResult(models.Model):
-    """A precomputed gap analysis (one category × one language × one method and catchment), as the
+    """A precomputed gap analysis (one category, language, method and catchment), as the
     background recomputation stores it; ``rows`` is the ranked table (see insights.gaps.GapRow)."""
 
     category = models.CharField(_("category"), max_length=50)

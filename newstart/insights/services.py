@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from newstart.directory.models import LocalArea
+from newstart.insights.gaps import GapParameters, gap_analysis
 from newstart.insights.importers import AreaBoundary, ImportProblem, IndicatorRow, area_slug
-from newstart.insights.models import AreaIndicator
+from newstart.insights.models import AreaIndicator, GapResult, TaskProgress
+from newstart.insights.selectors import home_language_totals, settlement_category_list
 
 T = TypeVar("T")
+# How many home languages (besides English and French) the full recomputation covers.
+MAIN_LANGUAGE_COUNT = 8
 # Wraps an iterable to show progress (tqdm in the commands); the identity by default.
 Progress = Callable[[Sequence[T]], Iterable[T]]
 
@@ -98,3 +102,59 @@ def area_indicator_import(
     AreaIndicator.objects.bulk_create(to_create, batch_size=500)
     AreaIndicator.objects.bulk_update(to_update, ["value", "source"], batch_size=500)
     return ImportCounts(created=len(to_create), updated=len(to_update))
+
+
+# --- Background work: progress and precomputed gap analyses -----------------------------------------
+
+
+def task_progress_create(*, kind: str, user: Any = None, total: int = 0) -> TaskProgress:
+    return TaskProgress.objects.create(
+        kind=kind, total=total, started_by=user if user is not None and user.is_authenticated else None
+    )
+
+
+def task_progress_update(
+    *,
+    progress: TaskProgress,
+    done: int | None = None,
+    total: int | None = None,
+    status: str | None = None,
+    message: str | None = None,
+) -> TaskProgress:
+    """Record how far a task has got (outside any transaction, so other requests see it at once)."""
+    fields = ["updated_at"]
+    for name, value in (("done", done), ("total", total), ("status", status), ("message", message)):
+        if value is not None:
+            setattr(progress, name, value)
+            fields.append(name)
+    progress.save(update_fields=fields)
+    return progress
+
+
+def main_languages(*, count: int = MAIN_LANGUAGE_COUNT) -> list[str]:
+    """The most spoken home languages other than English and French (the official languages): the
+    ones the recomputation covers, with "" (recent immigrants of any language) first."""
+    codes = [total.code for total in home_language_totals() if total.code not in ("en", "fr")]
+    return ["", *codes[:count]]
+
+
+def gap_results_recompute(*, progress: Progress[tuple[str, str]] = _no_progress) -> int:
+    """Recompute and store the default gap analysis for every settlement category and the
+    main languages. Each result is saved on its own, so a long run shows its progress and keeps what is
+    done if it stops. Returns how many results were stored."""
+    combinations = [
+        (category.code, language) for category in settlement_category_list() for language in main_languages()
+    ]
+    stored = 0
+    for category, language in progress(combinations):
+        parameters = GapParameters(category=category, language=language)
+        analysis = gap_analysis(parameters=parameters)
+        GapResult.objects.update_or_create(
+            category=category,
+            language=language,
+            method=parameters.method,
+            catchment_km=parameters.catchment_km,
+            defaults={"rows": analysis.as_rows()},
+        )
+        stored += 1
+    return stored

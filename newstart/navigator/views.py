@@ -41,6 +41,7 @@ FILTER_PARAMETERS = ("category", "language", "postcode", "area", "radius", "lat"
 class Link:
     text: str
     url: str
+    language: str = ""  # of `text`, when it may differ from the page's
 
 
 def _map_markers(cards: list[ServiceCard]) -> list[dict[str, object]]:
@@ -83,13 +84,14 @@ def _ways_forward(
     }
     if search is not None and search.suggested:
         known = {category.code for category in categories}
-        without_words = {"q": None, "category": None}
         context["suggestions"] = [
             Link(
                 suggestion.text,
-                _search_url(params, **without_words, category=suggestion.category)
+                # A category search keeping the other filters; a search for the need's name otherwise.
+                _search_url(params, q=None, category=suggestion.category)
                 if suggestion.category in known
-                else _search_url(params, **without_words, q=suggestion.text),
+                else _search_url(params, q=suggestion.text, category=None),
+                suggestion.language,
             )
             for suggestion in search.suggested
         ]
@@ -127,6 +129,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "near": form.is_valid() and form.point is not None,
         "base_query": query.urlencode(),
         "map_markers": _map_markers(cards),
+        "searched": page_obj is not None,
         "categories": [category for category in categories if category.code in HOME_CATEGORY_CODES],
         **ways_forward,
     }

@@ -15,7 +15,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import TypeVar, cast
 
 from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
 from django.utils import timezone
@@ -75,6 +75,8 @@ class Suggestion:
     concept: str
     # The concept's first taxonomy code (a top-level settlement category, e.g. "HOUS"), if it has one.
     category: str | None = None
+    # The language `text` is in (the query's, else English, else any).
+    language: str = "en"
 
 
 @dataclass
@@ -264,9 +266,11 @@ def _suggestions(language: str | None) -> list[Suggestion]:
         codes[key] = taxonomy_codes
     suggestions = []
     for key, labels in first.items():
-        text = labels.get(language or "en") or labels.get("en") or next(iter(labels.values()))
+        label_language = next(code for code in (language or "en", "en", *labels) if code in labels)
         category = next((code.strip().upper() for code in codes[key].split(",") if code.strip()), None)
-        suggestions.append(Suggestion(text=text, concept=key, category=category))
+        suggestions.append(
+            Suggestion(text=labels[label_language], concept=key, category=category, language=label_language)
+        )
     return suggestions
 
 
@@ -349,12 +353,12 @@ def search_rank_annotate(qs: QuerySet[M], service_ids: Sequence[uuid.UUID], *, f
     """`qs` narrowed to the rows whose `field` (a service id) is one of `service_ids`, each annotated
     with `search_rank`: the position of its service in `service_ids`, 1 for the best. Not ordered."""
     if not service_ids:
-        return qs.none().annotate(search_rank=Value(0, output_field=IntegerField()))
+        return cast("QuerySet[M]", qs.none().annotate(search_rank=Value(0, output_field=IntegerField())))
     rank = Case(
         *(When(**{field: service_id}, then=Value(position)) for position, service_id in enumerate(service_ids, 1)),
         output_field=IntegerField(),
     )
-    return qs.filter(**{f"{field}__in": list(service_ids)}).annotate(search_rank=rank)
+    return cast("QuerySet[M]", qs.filter(**{f"{field}__in": list(service_ids)}).annotate(search_rank=rank))
 
 
 def search_ranked_queryset(
@@ -373,7 +377,7 @@ def search_ranked_queryset(
     if not (query or "").strip():
         return qs, None
     result = search_services(query=query, language=language, near=near, base_qs=qs)
-    return search_rank_annotate(qs, result.service_ids).order_by("search_rank"), result
+    return search_rank_annotate(qs, result.service_ids).order_by(F("search_rank")), result
 
 
 def search_filter_queryset(

@@ -8,6 +8,7 @@ table beside the picture, so that nothing is said by the picture alone.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -59,6 +60,14 @@ def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 1
         f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" text-anchor="{anchor}" fill="{fill}" '
         f'font-family="DejaVu Sans, Noto Sans, sans-serif">{escape(text)}</text>'
     )
+
+
+def _nice_step(raw: float) -> float:
+    """A round step (1, 2, 2.5 or 5 times a power of ten) at least ``raw``, for the axis ticks."""
+    if raw <= 0:
+        return 1.0
+    magnitude = 10 ** math.floor(math.log10(raw))
+    return next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
 
 
 def _short(label: str, limit: int = 28) -> str:
@@ -131,8 +140,10 @@ def line_chart(
     references = [float(v) for v in (baseline, target) if v is not None]
     low = min([0.0, *values, *references])
     high = max([*values, *references, 1.0])
-    high += (high - low) * 0.08
+    step = _nice_step((high - low) / 4)
+    low, high = math.floor(low / step) * step, math.ceil(high * 1.02 / step) * step
     span = (high - low) or 1.0
+    tick_count = round(span / step)
 
     def y_of(value: float) -> float:
         return top_margin + plot_h - (value - low) / span * plot_h
@@ -149,11 +160,12 @@ def line_chart(
         f'<line x1="{left}" y1="{top_margin + plot_h}" x2="{left + plot_w}" y2="{top_margin + plot_h}" '
         f'stroke="{MUTED}"></line>',
     ]
-    for step in range(5):
-        tick = low + span * step / 4
+    for index in range(tick_count + 1):
+        tick = low + step * index
         y = y_of(tick)
         body.append(f'<line x1="{left - 4}" y1="{y:.1f}" x2="{left}" y2="{y:.1f}" stroke="{MUTED}"></line>')
-        body.append(_text(left - 6, y + 4, format_number(tick, 0 if span >= 8 else 1), anchor="end", size=10))
+        label = format_number(tick, _places(Decimal(str(round(tick, 2)))))
+        body.append(_text(left - 6, y + 4, label, anchor="end", size=10))
     for reference, label, colour in ((target, target_label, TARGET), (baseline, baseline_label, MUTED)):
         if reference is None:
             continue

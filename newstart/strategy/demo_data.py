@@ -1,4 +1,3 @@
-# ruff: noqa: E501 — one record a line reads best for data
 """The fictional content of the strategy demo (newstart.strategy.demo): activities, gaps and proposals
 of the demo partnership's bodies. Plain data; organizations are named by their index in
 newstart.partnership.demo's organization list (DIRECTORY_PARTNERS, then OTHER_PARTNERS)."""

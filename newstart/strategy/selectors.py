@@ -4,6 +4,7 @@ newstart.strategy.rules (the rules decide one object; these querysets decide man
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
@@ -629,7 +630,7 @@ def _mean(values: list[int]) -> Decimal:
     return (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
-def tracking_rollup(*, actions: list[Action], as_of: dict[int, tuple[str, int]] | None = None) -> Rollup:
+def tracking_rollup(*, actions: list[Action], as_of: Mapping[int, tuple[str, int]] | None = None) -> Rollup:
     """Roll the actions' status and progress up to the strategy. ``as_of`` ({action id: (status,
     progress)}) replaces the actions' current values, e.g. with those at the end of a year."""
     state = {a.pk: (as_of or {}).get(a.pk, (a.status, a.progress)) for a in actions}

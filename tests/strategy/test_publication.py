@@ -9,7 +9,12 @@ from django.urls import reverse
 from newstart.strategy import reporting, services
 from newstart.strategy.models import Strategy, StrategyAction
 from tests.strategy.factories import ActionFactory, set_phases
-from tests.strategy.test_publication_support import pdf_text, tracked  # noqa: F401
+from tests.strategy.test_publication_support import make_tracked, pdf_text
+
+
+@pytest.fixture
+def tracked(world):
+    return make_tracked(world)
 
 
 def _publish(world, title="Strategy", summary=""):
@@ -23,9 +28,10 @@ def test_each_publication_is_a_new_version_with_the_actions_in_number_order(worl
     first_version = _publish(world, title="Strategy 2025")
     assert first_version.version == 1
     assert first_version.published_at is not None
-    assert list(
-        StrategyAction.objects.filter(strategy=first_version).values_list("action__number", "position")
-    ) == [(1, 1), (3, 2)]
+    assert list(StrategyAction.objects.filter(strategy=first_version).values_list("action__number", "position")) == [
+        (1, 1),
+        (3, 2),
+    ]
 
     second = ActionFactory(cycle=world.cycle, number=2, title="Second")
     second_version = _publish(world, title="Strategy 2025, revised")

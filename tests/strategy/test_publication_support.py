@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -48,10 +47,9 @@ class Tracked:
     strategy: Strategy
 
 
-@pytest.fixture
-def tracked(world: Any) -> Tracked:
-    """Three actions (two in "access", one in "work"), the first led by ``lead`` with an indicator
-    and two values, published as version 1; the cycle is in its tracking phase."""
+def make_tracked(world: Any) -> Tracked:
+    """For a ``tracked`` fixture: three actions (two in "access", one in "work"), the first led by
+    ``lead`` with an indicator and two values, published as version 1; the cycle is in tracking."""
     # The cycle started three years ago, so that last year's quarters can be reported.
     world.cycle.starts_on = dt.date(LAST_YEAR - 2, 1, 1)
     world.cycle.save(update_fields=["starts_on"])

@@ -10,17 +10,22 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newstart.strategy import reporting, selectors, services
 from newstart.strategy.charts import bar_chart, line_chart
 from newstart.strategy.models import Action, ActionStatus, IndicatorValue, Milestone, ProgressUpdate
 from tests.strategy.factories import ActionFactory, set_phases
-from tests.strategy.test_publication_support import LAST_YEAR, focus_area, pdf_text, tracked  # noqa: F401
+from tests.strategy.test_publication_support import LAST_YEAR, focus_area, make_tracked, pdf_text
 
 
-def _url(name, tracked, *args):
-    return reverse(f"strategy:{name}", args=[tracked.world.cycle.slug, *args])
+@pytest.fixture
+def tracked(world):
+    return make_tracked(world)
+
+
+def _url(name, setup, *args):
+    return reverse(f"strategy:{name}", args=[setup.world.cycle.slug, *args])
 
 
 def _update(action, user, *, year=LAST_YEAR, quarter=2, status=ActionStatus.ON_TRACK, progress=50):
@@ -158,9 +163,11 @@ def test_indicator_values_and_milestones_by_lead_organization_and_staff(tracked)
     lead.post(_url("indicator_value_add", tracked, 1), future)
     assert IndicatorValue.objects.filter(indicator=indicator).count() == 3
 
-    assert world.client("secretariat").post(_url("milestone_add", tracked, 1), {"title": "Lease signed"}).status_code == 302
+    added = world.client("secretariat").post(_url("milestone_add", tracked, 1), {"title": "Lease signed"})
+    assert added.status_code == 302
     milestone = Milestone.objects.get(action=tracked.actions[0])
-    assert logged_in(tracked.partner_member).post(_url("milestone_complete", tracked, 1, milestone.pk)).status_code == 403
+    complete = _url("milestone_complete", tracked, 1, milestone.pk)
+    assert logged_in(tracked.partner_member).post(complete).status_code == 403
     assert lead.post(_url("milestone_complete", tracked, 1, milestone.pk)).status_code == 302
     milestone.refresh_from_db()
     assert milestone.completed_on == timezone.localdate()
@@ -182,6 +189,7 @@ def test_tracking_page_shows_the_rollup(tracked):
     assert "Second language assessment centre" in html
 
 
+@translation.override("en")  # numbers are formatted for the active language
 def test_charts_escape_text_and_carry_their_data():
     chart = bar_chart(
         chart_id="c", title="<b>T</b>", items=[("A & B", 3), ("C", 1.5)], label_header="L", value_header="V"
@@ -205,9 +213,14 @@ def test_charts_escape_text_and_carry_their_data():
 def test_annual_report_uses_the_latest_update_up_to_the_year(tracked):
     first, second, _third = tracked.actions
     set_phases(tracked.world.cycle, "tracking")
-    ProgressUpdate.objects.create(action=first, year=LAST_YEAR - 1, quarter=4, status="on_track", progress=20, narrative="A")
-    ProgressUpdate.objects.create(action=first, year=LAST_YEAR, quarter=2, status="at_risk", progress=30, narrative="B")
-    ProgressUpdate.objects.create(action=second, year=LAST_YEAR, quarter=1, status="delayed", progress=5, narrative="C")
+    for action, year, quarter, status, progress in (
+        (first, LAST_YEAR - 1, 4, "on_track", 20),
+        (first, LAST_YEAR, 2, "at_risk", 30),
+        (second, LAST_YEAR, 1, "delayed", 5),
+    ):
+        ProgressUpdate.objects.create(
+            action=action, year=year, quarter=quarter, status=status, progress=progress, narrative="Reported."
+        )
     actions = selectors.strategy_action_list(strategy=tracked.strategy)
     as_before = selectors.progress_as_of_year(actions=actions, year=LAST_YEAR - 1)
     assert as_before[first.pk] == ("on_track", 20)
@@ -243,3 +256,43 @@ def test_annual_report_download_and_command(tracked, tmp_path):
 def test_annual_report_needs_a_published_strategy(world):
     with pytest.raises(ValueError, match="no published strategy"):
         reporting.annual_report_pdf(cycle=world.cycle, year=LAST_YEAR)
+
+
+def test_pages_take_a_fixed_number_of_queries_whatever_the_number_of_actions(tracked):
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.strategy.factories import IndicatorFactory
+
+    world = tracked.world
+    member = world.client("member")
+    pages = [
+        (member, _url("tracking", tracked)),
+        (member, _url("strategy", tracked)),
+        (Client(), "/en/accountability/"),
+    ]
+
+    def count() -> list[int]:
+        sizes = []
+        for client, url in pages:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url).status_code == 200
+            sizes.append(len(queries))
+        return sizes
+
+    before = count()
+    for number in range(4, 14):
+        action = ActionFactory(
+            cycle=world.cycle, number=number, focus_area=tracked.work, lead_organization=tracked.lead
+        )
+        action.partner_organizations.set([tracked.partner])
+        indicator = IndicatorFactory(proposal=None, action=action)
+        IndicatorValue.objects.create(indicator=indicator, date=dt.date(LAST_YEAR, 3, 31), value=1)
+        Milestone.objects.create(action=action, title="Start")
+    set_phases(world.cycle, "strategy")
+    services.strategy_publish(cycle=world.cycle, user=world.secretariat, title="Bigger", summary="")
+    set_phases(world.cycle, "tracking")
+    after = count()
+    assert after == before, (before, after)
+    assert max(after) <= 40

@@ -11,9 +11,9 @@ from __future__ import annotations
 import contextlib
 import json
 import uuid
-from urllib.parse import quote
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Model, QuerySet
