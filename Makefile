@@ -14,10 +14,12 @@ XDIST ?= -n 2
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: requirements/base.txt requirements/dev.txt
+$(VENV)/.installed: requirements/base.txt requirements/dev.txt package-lock.json
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements/dev.txt
+	@if command -v npm >/dev/null 2>&1; then npm ci --no-audit --no-fund; \
+	else echo "make install: npm not found; skipping axe-core (the accessibility browser tests will say they skipped)."; fi
 	@touch $@
 
 run: export DEBUG ?= 1
@@ -41,7 +43,7 @@ migrations-check:
 
 test-sqlite:
 	@echo "== test suite on SQLite =="
-	DATABASE_URL= $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
+	env -u DATABASE_URL $(BIN)/pytest $(XDIST) $(PYTEST_ARGS)
 
 test-postgres:
 	@echo "== test suite on PostgreSQL =="

@@ -648,20 +648,28 @@ def render(
         f"{load_before} / {load_after} (other work on this shared 2-core machine slows every timing).",
         "",
     ]
-    first = next((r for r in results.values() if r), None)
-    if first:
-        counts = first["generate"]["counts"]
+    datasets = {name: r["generate"]["counts"] for name, r in results.items() if r}
+    if datasets:
+        described = [
+            ("SQLite and PostgreSQL" if len(set(map(str, datasets.values()))) == 1 and len(datasets) == 2 else name)
+            + ": "
+            + ", ".join(f"{value:,} {key.replace('_', ' ')}" for key, value in counts.items())
+            for name, counts in (
+                [next(iter(datasets.items()))] if len(set(map(str, datasets.values()))) == 1 else datasets.items()
+            )
+        ]
         lines += [
-            f"Dataset (bench/synthetic.py, seed {DEFAULT_SEED}; the same on both databases): "
-            + ", ".join(f"{value:,} {name.replace('_', ' ')}" for name, value in counts.items())
-            + ". Written with `bulk_create` in batches, without history rows or signals (a benchmark database "
-            "only: a temporary SQLite file, the throwaway PostgreSQL cluster).",
+            f"Dataset (bench/synthetic.py, seed {DEFAULT_SEED}) — " + "; ".join(described) + ". Written with "
+            "`bulk_create` in batches, without history rows or signals (a benchmark database only: a temporary "
+            "SQLite file, the throwaway PostgreSQL cluster).",
             "",
         ]
     lines += [
         "Reproduce: `make bench` (everything) or `.venv/bin/python -m bench search`; quick run: "
         "`BENCH_SERVICES=5000 BENCH_QUERIES=300 .venv/bin/python -m bench search` (also `BENCH_BASELINE_QUERIES`, "
-        "`BENCH_LOAD_SECONDS`; `BENCH_KEEP=<dir>` keeps the raw results and cProfile listings).",
+        f"`BENCH_LOAD_SECONDS`, and `BENCH_PG_SERVICES`: PostgreSQL's size, by default the smaller of BENCH_SERVICES "
+        f"and {DEFAULT_PG_SERVICES:,}, as the engine's index build inserts postings one statement at a time there; "
+        "`BENCH_KEEP=<dir>` keeps the raw results and cProfile listings).",
         "",
     ]
     for database, title in (("sqlite", "SQLite"), ("postgres", "PostgreSQL")):

@@ -94,7 +94,8 @@ TEMPLATES = [
 ]
 
 # SQLite is the embedded default; production sets DATABASE_URL=postgres://...
-DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
+# An empty value counts as unset (`DATABASE_URL= make test-sqlite`).
+DATABASE_URL = env_str("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
 try:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0, minimum=0))

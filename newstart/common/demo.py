@@ -31,6 +31,12 @@ def _insights() -> object:
     return insights_demo_load()
 
 
+def _eligibility() -> object:
+    from newstart.eligibility.demo import eligibility_demo_load
+
+    return eligibility_demo_load()
+
+
 def _plan_steps() -> object:
     from newstart.plans.services import plan_steps_load
 
@@ -52,6 +58,7 @@ def _strategy() -> object:
 # After the directory (which loads the taxonomy, the search thesaurus and the local areas).
 FOLLOW_UP_STEPS: tuple[DemoStep, ...] = (
     DemoStep(_("census facts for the local areas"), _insights),
+    DemoStep(_("who the demo services are for (structured eligibility)"), _eligibility),
     DemoStep(_("settlement plan steps"), _plan_steps),
     DemoStep(_("the partnership: organizations, people, bodies and meetings"), _partnership),
     DemoStep(_("the strategy cycle, the published strategy and its tracking"), _strategy),

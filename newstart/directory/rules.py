@@ -6,7 +6,9 @@ queue (which follows the rights on services). Imported HSDS metadata is read-onl
 Superusers may do everything (Django).
 Staff users outside the group get nothing here unless given Django model permissions directly.
 
-Organization editors (an agency editing only its own services) are not modelled yet.
+Organization editors (an agency editing only its own listings) are modelled by the partnership:
+``partnership.edit_directory_organization`` and ``partnership.edit_directory_service`` in
+newstart/partnership/rules.py, applied to the admin by newstart/directory/admin/editors.py.
 """
 
 from __future__ import annotations

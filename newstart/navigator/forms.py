@@ -1,11 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from newstart.directory.selectors import NearFilter, normalized_postcode
+from newstart.eligibility.assessment import PersonSituation
+from newstart.eligibility.models import ImmigrationClass, ImmigrationStatus
 from newstart.navigator.antispam import form_token_issue
 from newstart.navigator.display import SERVICE_LANGUAGE_FILTER_CODES, language_choice_label
 from newstart.navigator.models import ProblemKind
@@ -27,7 +31,59 @@ RADIUS_CHOICES = [
 ]
 
 
-class SearchForm(forms.Form):
+# The situation's parameters: kept in the query string only, never stored.
+SITUATION_PARAMETERS = ("status", "landing_date", "immigration_class")
+EARLIEST_LANDING = dt.date(1950, 1, 1)
+
+
+class SituationForm(forms.Form):
+    """The "Your situation" fieldset: optional; with a status, results say whether the person is likely eligible."""
+
+    status = forms.ChoiceField(
+        label=_("What is your immigration status?"),
+        required=False,
+        choices=[("", _("Do not use my situation")), *ImmigrationStatus.choices],
+    )
+    landing_date = forms.DateField(
+        label=_("When did you become a permanent resident?"),
+        help_text=_(
+            "Only for permanent residents: the “Became P.R. on” date on your Confirmation of Permanent "
+            "Residence (COPR). Year-month-day."
+        ),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Enter the date as year-month-day, for example 2025-03-15.")},
+    )
+    immigration_class = forms.ChoiceField(
+        label=_("Which immigration class? (permanent residents only)"),
+        required=False,
+        choices=[("", _("I don't know")), *ImmigrationClass.choices],
+    )
+
+    def clean_landing_date(self) -> dt.date | None:
+        value: dt.date | None = self.cleaned_data.get("landing_date")
+        if value is not None and value > timezone.localdate():
+            raise forms.ValidationError(
+                _("The date you became a permanent resident cannot be in the future. Check the year.")
+            )
+        if value is not None and value < EARLIEST_LANDING:
+            raise forms.ValidationError(_("Check the year: this date is too long ago."))
+        return value
+
+    def person(self) -> PersonSituation | None:
+        """The person's situation, or None when they gave no status (or the form is not valid)."""
+        if not self.is_valid() or not self.cleaned_data.get("status"):
+            return None
+        data = self.cleaned_data
+        is_pr = data["status"] == ImmigrationStatus.PERMANENT_RESIDENT
+        return PersonSituation(
+            status=data["status"],
+            landing_date=data.get("landing_date") if is_pr else None,
+            immigration_class=(data.get("immigration_class") or None) if is_pr else None,
+        )
+
+
+class SearchForm(SituationForm):
     """The search page's filters. Every field is optional; an empty form lists every service."""
 
     q = forms.CharField(label=_("What do you need help with?"), required=False, max_length=200)
@@ -45,6 +101,7 @@ class SearchForm(forms.Form):
     lon = forms.FloatField(required=False, min_value=-180, max_value=180, widget=forms.HiddenInput)
     open_now = forms.BooleanField(label=_("Open now"), required=False)
     free = forms.BooleanField(label=_("Free"), required=False)
+    eligible_only = forms.BooleanField(label=_("Only services I am likely eligible for"), required=False)
 
     def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

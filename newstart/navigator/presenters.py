@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext
 
 from newstart.directory.models import Address, Location, Service
+from newstart.eligibility.assessment import Assessment
 from newstart.navigator.display import (
     OpeningHours,
     cost_options_free,
@@ -71,6 +72,8 @@ class ServiceCard:
     demo_label: str
     distance_km: float | None
     points: list[tuple[float, float]] = field(default_factory=list)
+    # Whether the person is likely eligible, when they told us their situation.
+    assessment: Assessment | None = None
 
 
 def demo_label(service: Service) -> str:

@@ -17,8 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from newstart.directory.models import Service
+from newstart.eligibility.assessment import PersonSituation
+from newstart.eligibility.selectors import eligibility_filter, eligibility_verdicts_for
 from newstart.navigator.antispam import TokenProblem, form_token_check, rate_limit_hit
-from newstart.navigator.forms import ProblemReportForm, SearchForm
+from newstart.navigator.forms import SITUATION_PARAMETERS, ProblemReportForm, SearchForm, SituationForm
 from newstart.navigator.presenters import ServiceCard, service_card, service_page, short_code_parse
 from newstart.navigator.selectors import (
     HOME_CATEGORY_CODES,
@@ -34,7 +36,18 @@ from newstart.navigator.services import problem_report_create
 
 LANGUAGE_COOKIE_MAX_AGE = 365 * 24 * 60 * 60
 # Search-page parameters that narrow the results (all but the words and the page).
-FILTER_PARAMETERS = ("category", "language", "postcode", "area", "radius", "lat", "lon", "open_now", "free")
+FILTER_PARAMETERS = (
+    "category",
+    "language",
+    "postcode",
+    "area",
+    "radius",
+    "lat",
+    "lon",
+    "open_now",
+    "free",
+    "eligible_only",
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +59,28 @@ class Link:
 
 def _map_markers(cards: list[ServiceCard]) -> list[dict[str, object]]:
     return [{"lat": lat, "lon": lon, "name": card.name, "url": card.url} for card in cards for lat, lon in card.points]
+
+
+def _situation_query(params: QueryDict) -> str:
+    """The person's situation as a query string, carried from the results to a service page."""
+    if not params.get("status"):
+        return ""
+    kept = QueryDict(mutable=True)
+    for name in SITUATION_PARAMETERS:
+        if params.get(name):
+            kept[name] = params.get(name, "")
+    return kept.urlencode()
+
+
+def _with_verdicts(cards: list[ServiceCard], *, person: PersonSituation, language: str, query: str) -> None:
+    """Give each card the person's verdict (one query for the page) and links that keep the situation."""
+    verdicts = eligibility_verdicts_for(
+        services=[card.service for card in cards], person=person, on=timezone.localdate(), language=language
+    )
+    for card in cards:
+        card.assessment = verdicts.get(card.service.pk)
+        if query:
+            card.url = f"{card.url}?{query}"
 
 
 @require_GET
@@ -113,12 +148,18 @@ def search(request: HttpRequest) -> HttpResponse:
     ways_forward: dict[str, object] = {}
     if form.is_valid():
         results = navigator_search(query=form.query(), filters=form.filters(), language=language)
-        paginator = Paginator(results.services, settings.NAVIGATOR_RESULTS_PER_PAGE)
+        person = form.person()
+        found = results.services
+        if person is not None and form.cleaned_data.get("eligible_only"):
+            found = eligibility_filter(found, person=person, on=timezone.localdate())
+        paginator = Paginator(found, settings.NAVIGATOR_RESULTS_PER_PAGE)
         page_obj = paginator.get_page(request.GET.get("page"))
         services = list(page_obj.object_list)
         navigator_results_prefetch(services=services)
         now = timezone.now()
         cards = [service_card(service, language=language, at=now) for service in services]
+        if person is not None:
+            _with_verdicts(cards, person=person, language=language, query=_situation_query(request.GET))
         ways_forward = _ways_forward(request, results, categories, language)
     query = request.GET.copy()
     query.pop("page", None)
@@ -158,6 +199,9 @@ def _render_service(
 ) -> HttpResponse:
     language = translation.get_language()
     page = service_page(service, language=language, at=timezone.now())
+    person = SituationForm(request.GET).person()
+    if person is not None:
+        _with_verdicts([page.card], person=person, language=language, query="")
     markers = [
         {"lat": place.latitude, "lon": place.longitude, "name": place.name or page.card.name, "url": ""}
         for place in page.places

@@ -211,6 +211,11 @@ def invitation_accept(
         if role == ORGANIZATION_EDITOR:
             if locked.organization is not None:
                 locked.organization.editors.add(user)
+                if locked.organization.directory_organization_id is not None and not user.is_staff:
+                    # Editors change their organization's listings in the admin, which needs staff status
+                    # (the admin itself limits them to their own listings).
+                    user.is_staff = True
+                    user.save(update_fields=["is_staff"])
         else:
             role_grant(user=user, role=role)
     today = timezone.localdate()

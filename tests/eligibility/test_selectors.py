@@ -109,7 +109,7 @@ def test_verdict_include_renders_badge_reasons_and_note():
     html = render_to_string("eligibility/_verdict.html", {"assessment": assessment})
     assert "Check eligibility" in html
     assert "Read what the service says" in html
-    assert '<p class="note" lang="en">Bring ID.</p>' in html
+    assert '<p class="note" lang="en" dir="auto">Bring ID.</p>' in html
     ircc = ircc_service()
     [ircc] = Service.objects.filter(id=ircc.id).prefetch_related("translations")
     likely = eligibility_verdicts_for(

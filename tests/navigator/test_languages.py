@@ -93,14 +93,14 @@ def test_fallback_note_when_translation_missing_and_not_when_present(client, tax
     assert 'class="note"' not in punjabi
     persian = client.get("/fa" + url[3:]).content.decode()
     assert 'class="note"' in persian
-    assert '<h1 lang="en">Job search help</h1>' in persian
+    assert '<h1 lang="en" dir="auto">Job search help</h1>' in persian
 
 
 def test_fallback_note_names_both_languages(client, taxonomy):
     service = make_service("ਲੰਗਰ", source_language="pa")
     html = client.get(reverse("navigator:service", kwargs={"service_id": service.id})).content.decode()
     assert "This information is shown in Punjabi; no English translation yet." in html
-    assert '<h1 lang="pa">ਲੰਗਰ</h1>' in html
+    assert '<h1 lang="pa" dir="auto">ਲੰਗਰ</h1>' in html
     results = client.get(reverse("navigator:search")).content.decode()
     assert "This information is shown in Punjabi; no English translation yet." in results
 

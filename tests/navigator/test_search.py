@@ -20,7 +20,7 @@ NINE_TO_FIVE = ("MO,TU,WE,TH,FR", dt.time(9), dt.time(17))
 
 
 def result_names(response) -> list[str]:
-    return re.findall(r'<h3 lang="[^"]+"><a href="[^"]+">([^<]+)</a></h3>', response.content.decode())
+    return re.findall(r'<h3 lang="[^"]+" dir="auto"><a href="[^"]+">([^<]+)</a></h3>', response.content.decode())
 
 
 def search(client, **params) -> list[str]:

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 def result_names(html: str) -> list[str]:
-    return re.findall(r'<h3 lang="[^"]+"><a href="[^"]+">([^<]+)</a></h3>', html)
+    return re.findall(r'<h3 lang="[^"]+" dir="auto"><a href="[^"]+">([^<]+)</a></h3>', html)
 
 
 def page(client, **params) -> str:
@@ -156,7 +156,7 @@ def test_needs_are_suggested_in_the_language_of_the_words(client, housing_thesau
     suggested = links(html, "suggestions")
     assert set(suggested) == {"ਘਰ", "ਨੌਕਰੀ"}
     # Marked as Punjabi for screen readers, on a page in English.
-    assert re.search(r'<a href="[^"]+" lang="pa">ਘਰ</a>', html)
+    assert re.search(r'<a href="[^"]+" lang="pa" dir="auto">ਘਰ</a>', html)
 
 
 def test_without_words_an_empty_result_still_shows_the_way_forward(client, taxonomy):

@@ -48,12 +48,21 @@ from tests.navigator.conftest import VANCOUVER, make_service
 pytestmark = pytest.mark.django_db
 
 LOCALE_DIR = Path(settings.BASE_DIR) / "locale"
-# The apps behind the public pages, and Django's own strings they show (weekdays, months, form errors).
+# The apps behind the public pages, and Django's own strings they show (weekdays, months, form errors:
+# newstart/common/django_strings.py).
 PUBLIC_APPS = (
     "newstart/navigator/",
     "newstart/plans/",
     "newstart/eligibility/",
-    "newstart/common/django_strings.py",
+    "newstart/common/",
+    # The strategy's public accountability page and what it includes (its PDF shares the templates).
+    "newstart/strategy/public_views.py",
+    "newstart/strategy/templates/strategy/public/",
+    "newstart/strategy/templates/strategy/_progress.html",
+    "newstart/strategy/templates/strategy/_chart.html",
+    "newstart/strategy/templates/strategy/pdf/",
+    "newstart/strategy/reporting.py",
+    "newstart/strategy/charts.py",
 )
 LANGUAGES = tuple(lang.code for lang in INTERFACE_LANGUAGES if lang.code != "en")
 NOW = dt.datetime(2026, 6, 10, 10, 0, tzinfo=VANCOUVER)  # a Wednesday morning
@@ -430,6 +439,8 @@ def page_requests(site: dict[str, Any]) -> dict[str, tuple[str, str, dict[str, A
         "plan-delete": ("get", reverse("plans:delete", kwargs={"token": token}), {}, 200),
         "plan-deleted": ("get", reverse("plans:deleted"), {}, 200),
         "plan-not-found": ("get", reverse("plans:detail", kwargs={"token": "x" * 43}), {}, 404),
+        # The strategy's public accountability page, before any strategy is published.
+        "accountability": ("get", reverse("accountability:home"), {}, 200),
     }
 
 
@@ -450,6 +461,7 @@ PAGES = (
     "plan-delete",
     "plan-deleted",
     "plan-not-found",
+    "accountability",
 )
 
 

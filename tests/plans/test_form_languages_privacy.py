@@ -142,7 +142,7 @@ def test_pages_render_in_each_language_with_lang_and_dir(client, steps, clock, l
         assert html.count("<h1") == 1, url
     plan_html = client.get(urls[1]).content.decode().replace("&#x27;", "'")
     titles = {step["slug"]: step["title"][language] for step in plan_steps_data()}
-    assert f'<h3 lang="{language}">{titles["sin"]}</h3>' in plan_html
+    assert f'<h3 lang="{language}" dir="auto">{titles["sin"]}</h3>' in plan_html
 
 
 def test_creating_in_another_language_redirects_in_that_language(client, steps, clock):

@@ -67,7 +67,7 @@ def test_start_page_is_an_accessible_form(client, steps, clock):
         assert f"<legend>{legend}</legend>" in html
     assert '<label for="id_arrival_date">' in html
     assert 'aria-describedby="id_arrival_date-help"' in html
-    assert 'lang="pa">ਪੰਜਾਬੀ</label>' in html
+    assert 'lang="pa" dir="auto">ਪੰਜਾਬੀ</label>' in html
     assert "Language classes and assessment" in html  # needs: the taxonomy's top-level categories
     assert "<script" not in html.split("<main")[1]  # the form itself needs no script
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from newstart.directory.admin.editors import EditorInlineMixin
 from newstart.directory.models import (
     Accessibility,
     Address,
@@ -29,7 +30,7 @@ from newstart.directory.models import (
 )
 
 
-class DirectoryInline(admin.TabularInline):
+class DirectoryInline(EditorInlineMixin, admin.TabularInline):
     extra = 0
     show_change_link = True
 

@@ -8,6 +8,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from newstart.directory.admin.base import DirectoryAdmin
+from newstart.directory.admin.editors import EditorAutocompleteMixin
 from newstart.directory.admin.inlines import (
     AccessibilityInline,
     AddressInline,
@@ -20,7 +21,9 @@ from newstart.directory.models import Accessibility, Address, LocalArea, Locatio
 
 
 @admin.register(LocalArea)
-class LocalAreaAdmin(DirectoryAdmin):
+class LocalAreaAdmin(EditorAutocompleteMixin, DirectoryAdmin):
+    editor_lookup_unlimited = True
+
     list_display = ("name", "slug", "centroid_latitude", "centroid_longitude", "has_boundary")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
@@ -42,7 +45,7 @@ class LocalAreaAdmin(DirectoryAdmin):
 
 
 @admin.register(Location)
-class LocationAdmin(DirectoryAdmin):
+class LocationAdmin(EditorAutocompleteMixin, DirectoryAdmin):
     list_display = (
         "__str__",
         "organization",

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from newstart.directory.admin.base import DirectoryAdmin, TranslatedDirectoryAdmin
+from newstart.directory.admin.editors import EditorAutocompleteMixin, OrganizationEditorMixin, is_limited
 from newstart.directory.admin.inlines import (
     OrganizationContactInline,
     OrganizationIdentifierInline,
@@ -19,7 +22,7 @@ from newstart.directory.models import Funding, Organization, OrganizationIdentif
 
 
 @admin.register(Organization)
-class OrganizationAdmin(TranslatedDirectoryAdmin):
+class OrganizationAdmin(OrganizationEditorMixin, TranslatedDirectoryAdmin):
     list_display = ("name_column", "language_column", "alternate_name", "email", "website", "is_demo")
     list_filter = ("is_demo", "source_language")
     search_fields = ("translations__name", "alternate_name", "email")
@@ -42,6 +45,13 @@ class OrganizationAdmin(TranslatedDirectoryAdmin):
     def name_column(self, obj: Organization) -> str:
         return str(obj)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Sequence[str]:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        if is_limited(request, Organization):
+            # An editor may not move their organization under (or out from under) another one.
+            fields += ("parent_organization",)
+        return fields
+
 
 class OrganizationChildAdmin(DirectoryAdmin):
     """A record belonging to an organization: the organization's name is shown in the list."""
@@ -52,7 +62,7 @@ class OrganizationChildAdmin(DirectoryAdmin):
 
 
 @admin.register(Program)
-class ProgramAdmin(OrganizationChildAdmin):
+class ProgramAdmin(EditorAutocompleteMixin, OrganizationChildAdmin):
     list_display = ("name", "alternate_name", "organization")
     search_fields = ("name", "alternate_name", "organization__translations__name")
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from newstart.directory.admin.base import DirectoryAdmin, TranslatedDirectoryAdmin
+from newstart.directory.admin.editors import SERVICE_PERMISSION, EditorAutocompleteMixin, OrganizationEditorMixin
 from newstart.directory.admin.filters import TaxonomyCategoryFilter, VerificationStatusFilter
 from newstart.directory.admin.inlines import (
     CostOptionInline,
@@ -70,7 +71,8 @@ class ServiceListMixin:
 
 
 @admin.register(Service)
-class ServiceAdmin(ServiceListMixin, TranslatedDirectoryAdmin):
+class ServiceAdmin(OrganizationEditorMixin, ServiceListMixin, TranslatedDirectoryAdmin):
+    editor_permission = SERVICE_PERMISSION
     form = ServiceAdminForm
     list_display = (
         "name_column",
@@ -186,7 +188,9 @@ class RequiredDocumentAdmin(DirectoryAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(DirectoryAdmin):
+class UnitAdmin(EditorAutocompleteMixin, DirectoryAdmin):
+    editor_lookup_unlimited = True
+
     list_display = ("name", "scheme", "identifier", "uri")
     search_fields = ("name", "identifier")
 

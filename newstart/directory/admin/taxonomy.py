@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from newstart.directory.admin.base import DirectoryAdmin, RecordIdSearchMixin, TranslatedDirectoryAdmin
+from newstart.directory.admin.editors import EditorAutocompleteMixin
 from newstart.directory.models import Attribute, Metadata, MetaTableDescription, Taxonomy, TaxonomyTerm
 
 
@@ -19,7 +20,9 @@ class TaxonomyAdmin(DirectoryAdmin):
 
 
 @admin.register(TaxonomyTerm)
-class TaxonomyTermAdmin(TranslatedDirectoryAdmin):
+class TaxonomyTermAdmin(EditorAutocompleteMixin, TranslatedDirectoryAdmin):
+    editor_lookup_unlimited = True
+
     list_display = ("code", "name_column", "parent", "taxonomy_detail", "language")
     list_filter = ("taxonomy_detail",)
     list_select_related = ("parent", "taxonomy_detail")
