@@ -25,16 +25,26 @@ from newstart.plans.services import plan_create, plan_delete
 View = Callable[..., HttpResponse]
 
 
-def _private(view: View) -> View:
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
-        response = view(request, *args, **kwargs)
-        response["Referrer-Policy"] = "no-referrer"
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-        return response
+def _private_with(referrer_policy: str) -> Callable[[View], View]:
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            response["Referrer-Policy"] = referrer_policy
+            response["Cache-Control"] = "no-store"
+            response["X-Robots-Tag"] = "noindex, nofollow"
+            return response
 
-    return wrapped
+        return wrapped
+
+    return decorate
+
+
+# Pages whose address carries the plan's token never send it on as a referrer.
+_private = _private_with("no-referrer")
+# The needs check posts a form: under no-referrer browsers send "Origin: null" and Django's CSRF
+# check refuses the post. Its address carries no token, so same-origin gives nothing away.
+_private_form = _private_with("same-origin")
 
 
 def _unlogged(response: HttpResponse) -> HttpResponse:
@@ -57,7 +67,7 @@ def _plan_url(token: str) -> str:
     return reverse("plans:detail", kwargs={"token": token})
 
 
-@_private
+@_private_form
 def start(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD", "POST"):
         return _not_allowed("GET, HEAD, POST")

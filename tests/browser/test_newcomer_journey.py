@@ -1,4 +1,4 @@
-"""The issue's acceptance test: a newcomer, in Punjabi, on a phone (360×740), finds a free employment
+"""The issue's acceptance test: a newcomer, in Punjabi, on a phone (360 by 740), finds a free employment
 service that is open now near their postal code, sees whether they are likely eligible and why, opens
 the service, makes a plan and opens its print view. Every expected text comes from the Punjabi
 catalogue (or the Punjabi translations of the data), never hard-coded."""
@@ -74,9 +74,7 @@ def fits_the_phone(page: Any) -> None:
     assert width <= PHONE["width"], f"{page.url} is {width}px wide on a {PHONE['width']}px screen"
 
 
-def test_newcomer_finds_free_open_job_help_and_makes_a_plan(
-    live_server: Any, new_context: Callable[..., Any]
-) -> None:
+def test_newcomer_finds_free_open_job_help_and_makes_a_plan(live_server: Any, new_context: Callable[..., Any]) -> None:
     from playwright.sync_api import expect  # here: the fixtures have skipped loudly where it is missing
 
     world = world_build()

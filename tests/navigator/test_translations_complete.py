@@ -60,7 +60,8 @@ PUBLIC_APPS = (
     "newstart/strategy/templates/strategy/public/",
     "newstart/strategy/templates/strategy/_progress.html",
     "newstart/strategy/templates/strategy/_chart.html",
-    "newstart/strategy/templates/strategy/pdf/",
+    "newstart/strategy/templates/strategy/pdf/base.html",
+    "newstart/strategy/templates/strategy/pdf/strategy.html",
     "newstart/strategy/reporting.py",
     "newstart/strategy/charts.py",
 )
