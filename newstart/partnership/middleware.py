@@ -69,11 +69,22 @@ class WorkspaceMiddleware:
         if not self._protected(path):
             return self.get_response(request)
         user = request.user
+        language = None
         if user.is_authenticated and path.startswith(self.workspace_prefix):
             profile = getattr(user, "partnership_profile", None)
             if profile is not None and profile.preferred_language:
-                translation.activate(profile.preferred_language)
-                request.LANGUAGE_CODE = translation.get_language()
+                language = profile.preferred_language
+        if language is None:
+            return self._guarded(request, path)
+        # override(), not activate(): the person's language must not outlive their request.
+        with translation.override(language):
+            request.LANGUAGE_CODE = translation.get_language()
+            response = self._guarded(request, path)
+        response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
+        return response
+
+    def _guarded(self, request: HttpRequest, path: str) -> HttpResponse:
+        user = request.user
         if (
             user.is_authenticated
             and path not in self.exempt_paths
