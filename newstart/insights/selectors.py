@@ -119,17 +119,19 @@ def supply_point_list(*, category: str, language: str = "") -> list[SupplyPoint]
     """Where the category's services in the language are delivered, and how much each place brings:
     the service's available capacity (the sum of its ServiceCapacity.available) split evenly over its
     located places, or 1 per place when the service states no capacity."""
-    services = category_service_ids(category=category, language=language)
+    # Materialised once: nested IN subqueries over freshly loaded tables can get a nested-loop
+    # plan on PostgreSQL that takes tens of seconds; a plain id list cannot.
+    services = list(category_service_ids(category=category, language=language).values_list("id", flat=True))
     capacity = {
         row["service_id"]: float(row["total"] or 0.0)
-        for row in ServiceCapacity.objects.filter(service__in=services)
+        for row in ServiceCapacity.objects.filter(service_id__in=services)
         .values("service_id")
         .annotate(total=Sum("available"))
     }
     places = [
         (service_id, location_id, float(latitude), float(longitude))
         for service_id, location_id, latitude, longitude in ServiceAtLocation.objects.filter(
-            service__in=services, location__has_valid_coordinates=True
+            service_id__in=services, location__has_valid_coordinates=True
         )
         .values_list("service_id", "location_id", "location__latitude", "location__longitude")
         .order_by("service_id", "location_id")
