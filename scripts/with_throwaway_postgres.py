@@ -19,6 +19,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -45,7 +46,14 @@ def notice(message: str) -> None:
     print(f"\n{bar}\n!! {message}\n{bar}\n", file=sys.stderr, flush=True)
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    # Turns SIGTERM/SIGHUP into an ordinary exit, so that the cluster is still stopped and deleted.
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str]) -> int:
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
     if "--" in argv:
         argv = argv[argv.index("--") + 1 :]
     if not argv:
