@@ -23,7 +23,7 @@ that one loose translation neither makes nor breaks a pair). Character n-grams w
 every script without a word segmenter (Punjabi, Chinese, Arabic) and tolerate inflection and
 spelling variants; comparing within one language at a time avoids comparing a translation with an
 original. When two services share no language, the search engine's concept links
-(newstart.search ServiceConcept, which are language-independent) give the text similarity instead:
+(newstart.search's concept links, which are language-independent) give the text similarity instead:
 the Jaccard overlap of their concepts.
 
 The listed pairs are ranked by similarity (then text similarity); each says why it is listed.
@@ -46,7 +46,7 @@ from scipy import sparse
 
 from newstart.directory.models import Attribute, LocalArea, Service, ServiceAtLocation, ServiceStatus
 from newstart.insights.gaps import haversine_matrix_km
-from newstart.search.models import ServiceConcept
+from newstart.search.selectors import search_service_concepts
 
 DEFAULT_DISTANCE_KM = 1.0
 DEFAULT_THRESHOLD = 0.5
@@ -80,7 +80,7 @@ class ServiceProfile:
     min_age: float | None
     max_age: float | None
     texts: dict[str, str] = field(default_factory=dict)
-    concepts: frozenset[int] = frozenset()
+    concepts: frozenset[str] = frozenset()
 
     @property
     def tops(self) -> frozenset[str]:
@@ -168,14 +168,10 @@ def service_profiles(*, service_ids: Iterable[uuid.UUID] | None = None) -> list[
             profile.areas[area_id] = area_names.get(area_id, "")
         if valid and latitude is not None and longitude is not None:
             profile.points.append((float(latitude), float(longitude)))
-    concepts: dict[uuid.UUID, set[int]] = defaultdict(set)
-    for service_id, concept_id in ServiceConcept.objects.filter(service_id__in=ids).values_list(
-        "service_id", "concept_id"
-    ):
-        concepts[service_id].add(concept_id)
+    concepts = search_service_concepts(service_ids=ids)
     for service_id, profile in profiles.items():
         profile.codes = frozenset(codes.get(service_id, ()))
-        profile.concepts = frozenset(concepts.get(service_id, ()))
+        profile.concepts = frozenset(concepts.get(service_id, {}))
     return sorted(profiles.values(), key=lambda p: (p.name, str(p.id)))
 
 

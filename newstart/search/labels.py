@@ -10,11 +10,12 @@ the labels whose key occurs in the text need checking.
 
 from __future__ import annotations
 
+import functools
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from newstart.search.models import MAX_TERM_LENGTH
-from newstart.search.text import Token, match_key, script_of, tokens
+from newstart.search.text import MAX_TERM_LENGTH, Token, match_key, script_of, tokens, word_tokens, words
 
 _CJK = ("han", "hangul")
 
@@ -50,11 +51,15 @@ class TextForm:
     spaced: str = ""
     compact: str = ""
     keys: set[str] = field(default_factory=set)
+    has_cjk: bool = False
 
     def __post_init__(self) -> None:
         self.spaced = " " + " ".join(self.units) + " "
         self.compact = "".join(self.units)
         self.keys = set(self.units)
+        self.has_cjk = _CJK_CHARACTER.search(self.compact) is not None
+        if not self.has_cjk:
+            return
         # Han/Hangul labels are keyed by their first two characters (or their only one).
         for unit in self.units:
             if unit and _is_cjk_unit(unit):
@@ -70,12 +75,24 @@ class TextForm:
         return f" {normalized} " in self.spaced
 
 
+# Han (with kana) and Hangul, as newstart.search.text.script_of classifies them: one search, in C.
+_CJK_CHARACTER = re.compile(
+    "[\u4e00-\u9fff\u3400-\u4dbf\uf900-\ufaff\U00020000-\U0002fa1f\u3040-\u30ff\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"
+)
+
+
 def _is_cjk_unit(unit: str) -> bool:
     return script_of(unit[0]) in _CJK
 
 
 def text_form(text: str) -> TextForm:
-    return TextForm([_unit(token) for token in tokens(text)])
+    return TextForm([unit for word in words(text) for unit in word_units(word)])
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def word_units(word: str) -> tuple[str, ...]:
+    """The matching units of one word of a text (cached: texts repeat a small vocabulary)."""
+    return tuple(_unit(token) for token in word_tokens(word))
 
 
 def text_form_from_units(units: Iterable[str]) -> TextForm:

@@ -10,8 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-# Longest index term kept; longer "words" (URLs, codes) are cut to this.
-MAX_TERM_LENGTH = 64
+from newstart.search.text import MAX_TERM_LENGTH
 
 
 class Concept(models.Model):
@@ -97,62 +96,51 @@ class ConceptLabel(models.Model):
 
 
 class ConceptLink(models.TextChoices):
+    """How a service comes to meet a concept (the weight of its "@<concept key>" posting says which)."""
+
     TAXONOMY = "taxonomy", _("taxonomy term")
     BROADER_TAXONOMY = "broader_taxonomy", _("taxonomy term below the concept's")
     TEXT = "text", _("label found in the service's text")
 
 
-class ServiceConcept(models.Model):
-    """A service meets a concept: through its taxonomy terms or because a label occurs in its text.
+class SearchDocument(models.Model):
+    """A service as the index knows it: its document number (the integer the postings list it by)
+    and its terms with their weights (the forward index, so that reindexing knows which postings
+    lists to take it out of).
 
-    Written by the indexer whenever a service, its classification or the thesaurus changes.
+    `terms` holds little-endian int32 SearchVocabulary ids followed by one uint8 weight per term
+    (newstart.search.postings).
     """
 
-    service = models.ForeignKey(
-        "directory.Service", verbose_name=_("service"), on_delete=models.CASCADE, related_name="search_concepts"
+    id = models.AutoField(primary_key=True)
+    service = models.OneToOneField(
+        "directory.Service", verbose_name=_("service"), on_delete=models.CASCADE, related_name="search_document"
     )
-    concept = models.ForeignKey(
-        Concept, verbose_name=_("concept"), on_delete=models.CASCADE, related_name="service_links"
-    )
-    link = models.CharField(_("linked through"), max_length=20, choices=ConceptLink.choices)
-    weight = models.PositiveSmallIntegerField(_("weight"))
+    terms = models.BinaryField(_("terms"), default=b"")
 
     class Meta:
-        verbose_name = _("service concept")
-        verbose_name_plural = _("service concepts")
-        constraints = [models.UniqueConstraint(fields=["service", "concept"], name="unique_service_concept")]
-        indexes = [models.Index(fields=["concept", "service"])]
+        verbose_name = _("search index document")
+        verbose_name_plural = _("search index documents")
 
     def __str__(self) -> str:
-        return f"{self.service_id} ~ {self.concept_id} ({self.link})"
-
-
-class SearchTerm(models.Model):
-    """A posting of the inverted index: the service contains the term, with the weight of the best
-    field it occurs in. Concept links are postings too, with terms "@<concept key>"."""
-
-    term = models.CharField(_("term"), max_length=MAX_TERM_LENGTH + 1)
-    service = models.ForeignKey(
-        "directory.Service", verbose_name=_("service"), on_delete=models.CASCADE, related_name="search_terms"
-    )
-    weight = models.PositiveSmallIntegerField(_("weight"))
-
-    class Meta:
-        verbose_name = _("search index posting")
-        verbose_name_plural = _("search index postings")
-        constraints = [models.UniqueConstraint(fields=["term", "service"], name="unique_search_term_service")]
-
-    def __str__(self) -> str:
-        return f"{self.term} → {self.service_id} ({self.weight})"
+        return f"{self.pk} → {self.service_id}"
 
 
 class SearchVocabulary(models.Model):
-    """Every term the index or the thesaurus knows, with the number of services containing it
-    (for the inverse document frequency) — the dictionary typo correction draws on."""
+    """Every term the index or the thesaurus knows, with its postings list: the documents containing
+    it and the weight of the best field it occurs in there. `doc_count` (the number of documents)
+    gives the inverse document frequency and is the dictionary typo correction draws on.
 
-    term = models.CharField(_("term"), max_length=MAX_TERM_LENGTH, unique=True)
+    Concept links are terms too ("@<concept key>"). The row with the empty term counts every
+    document (the size of the index, read together with the query's terms in one query).
+    `postings` holds sorted little-endian int32 document numbers followed by one uint8 weight per
+    document (newstart.search.postings).
+    """
+
+    term = models.CharField(_("term"), max_length=MAX_TERM_LENGTH + 1, unique=True)
     doc_count = models.IntegerField(_("services"), default=0)
     in_labels = models.BooleanField(_("in concept labels"), default=False)
+    postings = models.BinaryField(_("postings"), default=b"")
 
     class Meta:
         verbose_name = _("search vocabulary term")

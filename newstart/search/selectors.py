@@ -13,19 +13,24 @@ import datetime as dt
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TypeVar, cast
+from operator import itemgetter
+from typing import Any, TypeVar, cast
 
-from django.db.models import Case, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
+import numpy as np
+import numpy.typing as npt
+from django.db.models import F, Func, IntegerField, Model, Q, QuerySet, Value
 from django.utils import timezone
 
 from newstart.directory.geo import haversine_km
 from newstart.directory.models import Service, ServiceAtLocation
 from newstart.search.labels import TextForm, text_form_from_units, unit_of
-from newstart.search.models import MAX_TERM_LENGTH, Concept, ConceptLabel, SearchDeletion, SearchTerm, SearchVocabulary
-from newstart.search.services import concept_term
+from newstart.search.models import Concept, ConceptLabel, ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
+from newstart.search.postings import postings_decode
+from newstart.search.services import CONCEPT_LINK_WEIGHTS, CONCEPT_TERM_PREFIX, INDEX_SIZE_TERM, concept_term
 from newstart.search.text import (
+    MAX_TERM_LENGTH,
     Token,
     bigrams,
     correctable,
@@ -41,6 +46,11 @@ from newstart.search.text import (
 MAX_QUERY_LENGTH = 200
 # Candidates re-ranked by freshness and distance; the most any search returns.
 MAX_RESULTS = 1000
+# Candidates checked against the filters per query at first; documents per IN list at most.
+FILTER_BATCH = 2000
+_IN_BATCH = 5000
+# Below this share of a batch passing the filters, the filters' own services are read instead.
+SELECTIVE_SHARE = 0.2
 # IDF is scaled by this and rounded, so that scores are exact integers on every database.
 IDF_SCALE = 10
 # Weight of a concept the query names (times the service's link weight, 10 to 30), scaled by how much of
@@ -123,30 +133,46 @@ def _query_terms(token: Token) -> list[str]:
     return [term[:MAX_TERM_LENGTH] for term in token_forms(token)]
 
 
-def _vocabulary(terms: set[str]) -> dict[str, int]:
-    """Services per term, for the terms the index or the thesaurus knows (one query)."""
-    if not terms:
-        return {}
-    return {
-        term: doc_count
-        for term, doc_count, in_labels in SearchVocabulary.objects.filter(term__in=sorted(terms)).values_list(
-            "term", "doc_count", "in_labels"
+@dataclass
+class _Known:
+    """What the index knows of the query's terms: services per term, postings lists, index size."""
+
+    doc_counts: dict[str, int] = field(default_factory=dict)
+    postings: dict[str, bytes] = field(default_factory=dict)
+    total: int = 0
+    looked_up: set[str] = field(default_factory=set)
+
+    def add(self, terms: set[str]) -> None:
+        """Look these terms up, and the size of the index the first time (one query)."""
+        wanted = sorted(terms - self.looked_up)
+        if self.looked_up and not wanted:
+            return
+        if not self.looked_up:
+            wanted.insert(0, INDEX_SIZE_TERM)
+        self.looked_up.update(wanted)
+        rows = SearchVocabulary.objects.filter(term__in=wanted).values_list(
+            "term", "doc_count", "in_labels", "postings"
         )
-        if doc_count > 0 or in_labels
-    }
+        for term, doc_count, in_labels, postings in rows:
+            if term == INDEX_SIZE_TERM:
+                self.total = doc_count
+            elif doc_count > 0 or in_labels:
+                self.doc_counts[term] = doc_count
+                if doc_count > 0:
+                    self.postings[term] = bytes(postings)
 
 
-def _correct(query: _Query, known: dict[str, int]) -> dict[str, int]:
+def _correct(query: _Query, known: _Known) -> None:
     """Replace unknown alphabetic words by the closest known word (fewest edits, then most services)."""
     unknown = {
         position: fold(token.text)
         for position, token in enumerate(query.tokens)
         if token.script not in ("han", "hangul")
         and correctable(fold(token.text))
-        and not any(term in known for term in _query_terms(token))
+        and not any(term in known.doc_counts for term in _query_terms(token))
     }
     if not unknown:
-        return known
+        return
     keys = sorted({key for word in unknown.values() for key in deletion_keys(word)})
     candidates = list(
         SearchVocabulary.objects.filter(
@@ -167,9 +193,8 @@ def _correct(query: _Query, known: dict[str, int]) -> dict[str, int]:
             best = min(scored)[2]
             query.corrected[position] = best
             query.tokens[position] = Token(best, query.tokens[position].script)
-    if not query.corrected:
-        return known
-    return known | _vocabulary(query.terms() - known.keys())
+    if query.corrected:
+        known.add(query.terms())
 
 
 @dataclass
@@ -201,33 +226,116 @@ def _idf(doc_count: int, total: int) -> int:
     return max(1, round(IDF_SCALE * math.log(1 + total / max(doc_count, 1))))
 
 
-def _score(weights: dict[str, int], base_qs: QuerySet[Service] | None, depth: int) -> list[tuple[uuid.UUID, int]]:
-    """The best `depth` services by the sum of posting weight times query weight (one query)."""
+def _scores(weights: dict[str, int], known: _Known) -> npt.NDArray[np.int64]:
+    """Every document's score: the sum over the query's terms of the term's weight in the document
+    times the term's query weight (integers: identical on every database). Index: document number."""
+    lists = [
+        (postings_decode(known.postings[term]), weight) for term, weight in weights.items() if term in known.postings
+    ]
+    size = max((int(keys[-1]) + 1 for (keys, _weights), _weight in lists if len(keys)), default=0)
+    scores = np.zeros(size, dtype=np.int64)
+    for (keys, term_weights), query_weight in lists:
+        # Each postings list holds a document once, so the fancy-indexed addition is exact.
+        scores[keys] += term_weights.astype(np.int64) * query_weight
+    return scores
+
+
+def _ranked_documents(scores: npt.NDArray[np.int64], depth: int | None) -> npt.NDArray[np.int64]:
+    """Documents with a score, best first (ties by document number: services in id order when the
+    index was rebuilt); only the best `depth` when given."""
+    found = np.flatnonzero(scores)
+    # Score in the high bits, the inverted document number in the low ones: one integer sort key.
+    keys = (scores[found] << 32) | (0xFFFFFFFF - found)
+    if depth is not None and len(found) > depth:
+        best = np.argpartition(-keys, depth - 1)[:depth]
+        found, keys = found[best], keys[best]
+    return cast("npt.NDArray[np.int64]", found[np.argsort(-keys, kind="stable")])
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    number: int
+    service_id: uuid.UUID
+    relevance: int
+    assured: dt.date | None
+
+
+def _candidates(numbers: Sequence[int], scores: npt.NDArray[np.int64]) -> list[_Candidate]:
+    """The services of these documents, in the same order (one query per 5,000)."""
+    found: dict[int, tuple[uuid.UUID, dt.date | None]] = {}
+    for start in range(0, len(numbers), _IN_BATCH):
+        found.update(
+            (number, (service_id, assured))
+            for number, service_id, assured in SearchDocument.objects.filter(
+                id__in=numbers[start : start + _IN_BATCH]
+            ).values_list("id", "service_id", "service__assured_date")
+        )
+    return [
+        _Candidate(number, *found[number][:1], int(scores[number]), found[number][1])
+        for number in numbers
+        if number in found
+    ]
+
+
+def _is_unfiltered(base_qs: QuerySet[Service] | None) -> bool:
+    return base_qs is None or (base_qs.model is Service and not base_qs.query.where and not base_qs.query.is_sliced)
+
+
+def _filtered(
+    ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.int64], base_qs: QuerySet[Service] | None, depth: int
+) -> list[_Candidate]:
+    """The best `depth` ranked documents whose services are in `base_qs`.
+
+    Candidates are checked against the filters in rank order, a batch at a time (a primary-key
+    lookup each). When a batch shows the filters let few services through (a rare language, one
+    neighbourhood), the services they let through are read instead (few, by then) and intersected
+    with the ranking: either way the cost follows the smaller of the two sets.
+    """
+    if _is_unfiltered(base_qs):
+        return _candidates(ranked[:depth].tolist(), scores)
+    assert base_qs is not None
+    allowed_qs = base_qs.order_by().values("pk")
+    passed: list[_Candidate] = []
+    position = 0
+    batch = FILTER_BATCH
+    while position < len(ranked) and len(passed) < depth:
+        chunk = _candidates(ranked[position : position + batch].tolist(), scores)
+        position += batch
+        allowed = set(
+            base_qs.order_by().filter(pk__in=[candidate.service_id for candidate in chunk]).values_list("pk", flat=True)
+        )
+        passed.extend(candidate for candidate in chunk if candidate.service_id in allowed)
+        if position >= len(ranked) or len(passed) >= depth:
+            break
+        share = len(allowed) / max(len(chunk), 1)
+        if share < SELECTIVE_SHARE:
+            numbers = np.fromiter(
+                SearchDocument.objects.filter(service_id__in=allowed_qs).values_list("id", flat=True), dtype=np.int64
+            )
+            rest = ranked[position:]
+            rest = rest[np.isin(rest, numbers)][: depth - len(passed)]
+            passed.extend(_candidates(rest.tolist(), scores))
+            break
+        batch = min(_IN_BATCH, max(FILTER_BATCH, math.ceil((depth - len(passed)) / max(share, 0.01) * 1.2)))
+    return passed[:depth]
+
+
+def _score(weights: dict[str, int], known: _Known, base_qs: QuerySet[Service] | None, depth: int) -> list[_Candidate]:
+    """The best `depth` services of `base_qs` by score."""
     if not weights:
         return []
-    terms = sorted(weights)
-    per_term = Case(
-        *(When(term=term, then=Value(weights[term])) for term in terms), default=Value(0), output_field=IntegerField()
-    )
-    postings = SearchTerm.objects.filter(term__in=terms)
-    if base_qs is not None:
-        postings = postings.filter(service_id__in=base_qs.order_by().values("pk"))
-    rows = (
-        postings.values("service_id")
-        .annotate(score=Sum(F("weight") * per_term, output_field=IntegerField()))
-        .order_by("-score", "service_id")[:depth]
-    )
-    return [(row["service_id"], int(row["score"])) for row in rows]
+    scores = _scores(weights, known)
+    ranked = _ranked_documents(scores, depth if _is_unfiltered(base_qs) else None)
+    return _filtered(ranked, scores, base_qs, depth)
 
 
-def _rerank(scored: list[tuple[uuid.UUID, int]], near: tuple[float, float] | None, today: dt.date) -> list[SearchHit]:
+def _rerank(scored: list[_Candidate], near: tuple[float, float] | None, today: dt.date) -> list[SearchHit]:
     """Final order: relevance with a small freshness bonus and, near a point, a distance decay."""
     if not scored:
         return []
-    ids = [service_id for service_id, _score in scored]
-    assured = dict(Service.objects.filter(id__in=ids).values_list("id", "assured_date"))
     distances: dict[uuid.UUID, float] = {}
     if near is not None:
+        ids = [candidate.service_id for candidate in scored]
         for service_id, latitude, longitude in ServiceAtLocation.objects.filter(
             service_id__in=ids, location__has_valid_coordinates=True
         ).values_list("service_id", "location__latitude", "location__longitude"):
@@ -236,20 +344,24 @@ def _rerank(scored: list[tuple[uuid.UUID, int]], near: tuple[float, float] | Non
             distance = haversine_km(near[0], near[1], latitude, longitude)
             if service_id not in distances or distance < distances[service_id]:
                 distances[service_id] = distance
-    hits = []
-    for service_id, relevance in scored:
+    ranked: list[tuple[float, int, SearchHit]] = []
+    for candidate in scored:
+        relevance = candidate.relevance
         score = float(relevance)
-        verified = assured.get(service_id)
-        if verified is not None:
-            age = max((today - verified).days, 0)
+        if candidate.assured is not None:
+            age = max((today - candidate.assured).days, 0)
             score *= 1 + FRESHNESS_WEIGHT * 0.5 ** (age / FRESHNESS_HALF_LIFE_DAYS)
-        nearest = distances.get(service_id)
+        nearest = distances.get(candidate.service_id)
         if near is not None:
             km = nearest if nearest is not None else UNLOCATED_KM
             score *= (1 - DISTANCE_WEIGHT) + DISTANCE_WEIGHT * 0.5 ** (km / DISTANCE_HALF_LIFE_KM)
-        hits.append(SearchHit(service_id=service_id, score=round(score, 6), relevance=relevance, distance_km=nearest))
-    hits.sort(key=lambda hit: (-hit.score, str(hit.service_id)))
-    return hits
+        hit = SearchHit(
+            service_id=candidate.service_id, score=round(score, 6), relevance=relevance, distance_km=nearest
+        )
+        ranked.append((-hit.score, candidate.number, hit))
+    # Equal scores keep the index's order (document numbers), as the cut to `depth` did.
+    ranked.sort(key=itemgetter(0, 1))
+    return [hit for _score, _number, hit in ranked]
 
 
 def _suggestions(language: str | None) -> list[Suggestion]:
@@ -296,8 +408,9 @@ def search_services(
     parsed = _Query(tokens=tokens(text), corrected={})
     if not parsed.tokens:
         return result
-    known = _vocabulary(parsed.terms())
-    known = _correct(parsed, known)
+    known = _Known()
+    known.add(parsed.terms())
+    _correct(parsed, known)
     if parsed.corrected:
         result.did_you_mean = " ".join(token.text for token in parsed.tokens)
 
@@ -305,8 +418,9 @@ def search_services(
     ordered = sorted(matches.values(), key=lambda match: (-match.strength, match.key))
     result.concepts = [match.key for match in ordered]
 
-    total = Service.objects.count()
-    weights: dict[str, int] = {term: _idf(doc_count, total) for term, doc_count in known.items() if doc_count > 0}
+    weights: dict[str, int] = {
+        term: _idf(doc_count, known.total) for term, doc_count in known.doc_counts.items() if doc_count > 0
+    }
     for match in ordered:
         concept_weight = max(1, round(CONCEPT_QUERY_WEIGHT * match.strength))
         weights[concept_term(match.key)] = max(weights.get(concept_term(match.key), 0), concept_weight)
@@ -316,10 +430,11 @@ def search_services(
             term = concept_term(match.broader_key)
             weights[term] = max(weights.get(term, 0), broader_weight)
 
+    known.add({term for term in weights if term.startswith(CONCEPT_TERM_PREFIX)})
     today = timezone.localdate()
-    result.hits = _rerank(_score(weights, base_qs, depth), near, today)
+    result.hits = _rerank(_score(weights, known, base_qs, depth), near, today)
     if not result.hits and matches:
-        result.broader, result.hits = _broader_fallback(ordered, base_qs, depth, near, today)
+        result.broader, result.hits = _broader_fallback(ordered, known, base_qs, depth, near, today)
     if not result.hits:
         result.suggested = _suggestions(result.language)
         result.suggestions = [suggestion.text for suggestion in result.suggested]
@@ -328,6 +443,7 @@ def search_services(
 
 def _broader_fallback(
     matches: list[_ConceptMatch],
+    known: _Known,
     base_qs: QuerySet[Service] | None,
     depth: int,
     near: tuple[float, float] | None,
@@ -343,10 +459,35 @@ def _broader_fallback(
             break
         seen.update(frontier)
         weights = {concept_term(key): CONCEPT_QUERY_WEIGHT for key in frontier}
-        hits = _rerank(_score(weights, base_qs, depth), near, today)
+        known.add(set(weights))
+        hits = _rerank(_score(weights, known, base_qs, depth), near, today)
         if hits:
             return frontier, hits
     return [], []
+
+
+class _PositionIn(Func):
+    """The 1-based position of a service-id column's value in a list of service ids.
+
+    Compiles to one array parameter on PostgreSQL (array_position) and to a simple CASE over bound
+    parameters elsewhere: either costs microseconds to build, where Django's Case(When(...)) with a
+    thousand branches took most of a search request's time.
+    """
+
+    output_field = IntegerField()
+
+    def __init__(self, field: str, service_ids: Sequence[uuid.UUID]) -> None:
+        super().__init__(F(field))
+        self.service_ids = list(service_ids)
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column_sql, column_params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            return f"array_position(%s::uuid[], {column_sql})", [self.service_ids, *column_params]
+        prepare = Service._meta.pk.get_db_prep_value  # type: ignore[union-attr]
+        branches = " ".join(f"WHEN %s THEN {position}" for position in range(1, len(self.service_ids) + 1))
+        params = [prepare(service_id, connection) for service_id in self.service_ids]
+        return f"CASE {column_sql} {branches} END", [*column_params, *params]
 
 
 def search_rank_annotate(qs: QuerySet[M], service_ids: Sequence[uuid.UUID], *, field: str = "pk") -> QuerySet[M]:
@@ -354,10 +495,8 @@ def search_rank_annotate(qs: QuerySet[M], service_ids: Sequence[uuid.UUID], *, f
     with `search_rank`: the position of its service in `service_ids`, 1 for the best. Not ordered."""
     if not service_ids:
         return cast("QuerySet[M]", qs.none().annotate(search_rank=Value(0, output_field=IntegerField())))
-    rank = Case(
-        *(When(**{field: service_id}, then=Value(position)) for position, service_id in enumerate(service_ids, 1)),
-        output_field=IntegerField(),
-    )
+    column = "pk" if field == "pk" else field
+    rank = _PositionIn(column, service_ids)
     return cast("QuerySet[M]", qs.filter(**{f"{field}__in": list(service_ids)}).annotate(search_rank=rank))
 
 
@@ -408,3 +547,26 @@ def concept_label_list(*, keys: Sequence[str], language: str) -> list[str]:
         else:
             names.append(key.replace("_", " "))
     return names
+
+
+def search_service_concepts(*, service_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, dict[str, ConceptLink]]:
+    """The concepts each of these services is linked to (concept key -> how), from the index: the
+    services' "@<concept key>" terms, whose weight says the link (a fixed number of queries per
+    5,000 services)."""
+    link_of_weight = {weight: ConceptLink(link) for link, weight in CONCEPT_LINK_WEIGHTS.items()}
+    concept_terms = dict(
+        SearchVocabulary.objects.filter(term__startswith=CONCEPT_TERM_PREFIX).values_list("id", "term")
+    )
+    ids = sorted(set(service_ids))
+    found: dict[uuid.UUID, dict[str, ConceptLink]] = {}
+    for start in range(0, len(ids), _IN_BATCH):
+        for service_id, terms in SearchDocument.objects.filter(
+            service_id__in=ids[start : start + _IN_BATCH]
+        ).values_list("service_id", "terms"):
+            keys, weights = postings_decode(terms)
+            found[service_id] = {
+                concept_terms[key][len(CONCEPT_TERM_PREFIX) :]: link_of_weight[weight]
+                for key, weight in zip(keys.tolist(), weights.tolist(), strict=True)
+                if key in concept_terms
+            }
+    return found

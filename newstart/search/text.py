@@ -27,10 +27,14 @@ no model to load.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+# Longest index term kept; longer "words" (URLs, codes) are cut to this.
+MAX_TERM_LENGTH = 64
 
 # --- Normalisation -------------------------------------------------------------------------
 
@@ -188,18 +192,40 @@ class Token:
 def tokens(text: str) -> list[Token]:
     """The normalised text's words, with Han runs split off from anything else around them."""
     result: list[Token] = []
-    for match in _WORD.finditer(normalize(text)):
-        word = match.group()
-        # Split a word where the script changes between Han/Hangul and the rest ("esl课程" → "esl", "课程").
-        start = 0
-        current = _run_kind(word[0])
-        for index in range(1, len(word)):
-            kind = _run_kind(word[index])
-            if kind != current:
-                result.append(Token(word[start:index], _token_script(word[start:index])))
-                start, current = index, kind
-        result.append(Token(word[start:], _token_script(word[start:])))
+    for word in _WORD.findall(normalize(text)):
+        result.extend(word_tokens(word))
     return result
+
+
+def words(text: str) -> list[str]:
+    """The normalised text's words as the word pattern finds them (before Han runs are split off);
+    `word_tokens`, `word_index_terms` and `word_units` take these."""
+    return _WORD.findall(normalize(text))
+
+
+# Texts repeat a small vocabulary (Zipf), so the per-word work is cached: indexing 100,000 services
+# then costs a dictionary lookup for most words. Bounded, so a flood of distinct words cannot grow it.
+_WORD_CACHE_SIZE = 1 << 18
+
+
+@functools.lru_cache(maxsize=_WORD_CACHE_SIZE)
+def word_tokens(word: str) -> tuple[Token, ...]:
+    """One word split where the script changes between Han/Hangul and the rest ("esl课程" → "esl", "课程")."""
+    if word.isascii():
+        return (Token(word, "latin" if _HAS_ASCII_LETTER.search(word) else "digit"),)
+    result: list[Token] = []
+    start = 0
+    current = _run_kind(word[0])
+    for index in range(1, len(word)):
+        kind = _run_kind(word[index])
+        if kind != current:
+            result.append(Token(word[start:index], _token_script(word[start:index])))
+            start, current = index, kind
+    result.append(Token(word[start:], _token_script(word[start:])))
+    return tuple(result)
+
+
+_HAS_ASCII_LETTER = re.compile(r"[a-z]")
 
 
 def _run_kind(ch: str) -> str:
@@ -233,17 +259,26 @@ def token_forms(token: Token) -> list[str]:
 def index_terms(text: str) -> Iterator[str]:
     """Every index term of a text, in order (with repeats): word forms, Han bigrams and characters,
     Hangul words and bigrams."""
-    for token in tokens(text):
+    for word in words(text):
+        yield from word_index_terms(word)
+
+
+@functools.lru_cache(maxsize=_WORD_CACHE_SIZE)
+def word_index_terms(word: str) -> tuple[str, ...]:
+    """The index terms of one word (see `index_terms`), each cut to MAX_TERM_LENGTH."""
+    terms: list[str] = []
+    for token in word_tokens(word):
         if token.script == "han":
-            yield from bigrams(token.text)
+            terms.extend(bigrams(token.text))
             if len(token.text) > 1:
-                yield from token.text
+                terms.extend(token.text)
         elif token.script == "hangul":
-            yield token.text
+            terms.append(token.text)
             if len(token.text) > 2:
-                yield from bigrams(token.text)
+                terms.extend(bigrams(token.text))
         else:
-            yield from token_forms(token)
+            terms.extend(token_forms(token))
+    return tuple(term[:MAX_TERM_LENGTH] for term in terms)
 
 
 def match_key(token: Token) -> str:

@@ -177,7 +177,7 @@ class TestLoadedDemo:
     def test_every_demo_service_is_in_the_search_index(self, loaded: DemoLoadResult) -> None:
         if not apps.is_installed("newstart.search"):
             pytest.skip("the search app is not installed")
-        unindexed = Service.objects.filter(is_demo=True, search_terms__isnull=True)
+        unindexed = Service.objects.filter(is_demo=True, search_document__isnull=True)
         assert list(unindexed) == []
 
     def test_contact_details_are_fictional(self, loaded: DemoLoadResult) -> None:

@@ -820,7 +820,7 @@ def test_inactive_services_are_left_out():
 
 
 def test_services_without_a_common_language_are_compared_through_search_concepts():
-    def profile(texts: dict[str, str], concepts: set[int]) -> ServiceProfile:
+    def profile(texts: dict[str, str], concepts: set[str]) -> ServiceProfile:
         return ServiceProfile(
             id=uuid.uuid4(),
             name="x",
@@ -835,7 +835,10 @@ def test_services_without_a_common_language_are_compared_through_search_concepts
         )
 
     pairs = overlap_pairs(
-        [profile({"pa": "ਅੰਗਰੇਜ਼ੀ ਕਲਾਸਾਂ"}, {1, 2, 3}), profile({"zh-hans": "英语课程"}, {1, 2, 3, 4})],
+        [
+            profile({"pa": "ਅੰਗਰੇਜ਼ੀ ਕਲਾਸਾਂ"}, {"language", "english", "adults"}),
+            profile({"zh-hans": "英语课程"}, {"language", "english", "adults", "youth"}),
+        ],
         listed_only=False,
     )
     assert len(pairs) == 1

@@ -12,9 +12,9 @@ from django.db import transaction
 
 from newstart.directory.hsds.importer import hsds_import
 from newstart.directory.models import Attribute, Service
-from newstart.search.models import SearchTerm, SearchVocabulary, ServiceConcept
-from newstart.search.selectors import search_services
-from newstart.search.services import search_rebuild_index
+from newstart.search.models import SearchDocument, SearchVocabulary
+from newstart.search.selectors import search_service_concepts, search_services
+from newstart.search.services import search_index_postings, search_rebuild_index
 from tests.directory.factories import ServiceFactory, TaxonomyTermFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ def found(query: str) -> list[uuid.UUID]:
 
 
 def index_snapshot() -> tuple[set, set]:
-    postings = set(SearchTerm.objects.values_list("term", "service_id", "weight"))
+    postings = search_index_postings()
     vocabulary = set(SearchVocabulary.objects.filter(doc_count__gt=0).values_list("term", "doc_count"))
     return postings, vocabulary
 
@@ -116,7 +116,7 @@ def test_a_dry_run_sends_nothing_and_indexes_nothing(tmp_path, django_capture_on
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         hsds_import(path=write_dataset(tmp_path), dry_run=True)
     assert callbacks == []
-    assert not SearchTerm.objects.exists()
+    assert not search_index_postings()
 
 
 # --- The demo loader ----------------------------------------------------------------------------
@@ -149,10 +149,11 @@ def employment_service_ids() -> set[uuid.UUID]:
 def test_load_demo_links_services_to_concepts_and_a_punjabi_query_finds_work(db):
     demo_services = Service.objects.filter(is_demo=True)
     # Every demo service is indexed, linked to the thesaurus' concepts through its categories.
-    assert set(SearchTerm.objects.values_list("service_id", flat=True).distinct()) == set(
+    assert set(SearchDocument.objects.values_list("service_id", flat=True)) == set(
         demo_services.values_list("pk", flat=True)
     )
-    assert ServiceConcept.objects.filter(service__in=demo_services, concept__key="employment").exists()
+    links = search_service_concepts(service_ids=demo_services.values_list("pk", flat=True))
+    assert any("employment" in concepts for concepts in links.values())
     # "I need a job", in Gurmukhi and as many write it in Latin letters.
     for query in ("ਨੌਕਰੀ ਚਾਹੀਦੀ", "kam chahida"):
         result = search_services(query=query)

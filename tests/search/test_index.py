@@ -7,10 +7,13 @@ import pytest
 from django.core.management import call_command
 
 from newstart.directory.models import Attribute, Service
-from newstart.search.models import ConceptLink, SearchDeletion, SearchTerm, SearchVocabulary, ServiceConcept
+from newstart.search.models import ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
+from newstart.search.selectors import search_service_concepts
 from newstart.search.services import (
     ConceptDataError,
     concept_load,
+    search_document_terms,
+    search_index_postings,
     search_index_services,
     search_rebuild_index,
     search_signals_paused,
@@ -27,7 +30,7 @@ pytestmark = pytest.mark.django_db
 
 
 def terms_of(service) -> dict[str, int]:
-    return dict(SearchTerm.objects.filter(service=service).values_list("term", "weight"))
+    return search_document_terms(service_id=service.pk)
 
 
 def doc_count(term: str) -> int:
@@ -35,8 +38,8 @@ def doc_count(term: str) -> int:
 
 
 def snapshot():
-    postings = sorted(SearchTerm.objects.values_list("term", "service_id", "weight"))
-    links = sorted(ServiceConcept.objects.values_list("service_id", "concept_id", "link", "weight"))
+    postings = sorted(search_index_postings(), key=str)
+    links = search_service_concepts(service_ids=SearchDocument.objects.values_list("service_id", flat=True))
     vocabulary = sorted(SearchVocabulary.objects.filter(doc_count__gt=0).values_list("term", "doc_count"))
     return postings, links, vocabulary
 
@@ -94,11 +97,11 @@ def test_attributes_bring_taxonomy_names_and_concepts_and_take_them_away():
     attribute = AttributeFactory(linked=service, taxonomy_term=child)
     terms = terms_of(service)
     assert {"rent", "@rent_help", "@housing"} <= terms.keys()
-    links = dict(ServiceConcept.objects.filter(service=service).values_list("concept_id", "link"))
-    assert links == {rent.pk: ConceptLink.TAXONOMY, housing.pk: ConceptLink.BROADER_TAXONOMY}
+    links = search_service_concepts(service_ids=[service.pk])[service.pk]
+    assert links == {rent.key: ConceptLink.TAXONOMY, housing.key: ConceptLink.BROADER_TAXONOMY}
     attribute.delete()
     assert not ({"rent", "@rent_help", "@housing"} & terms_of(service).keys())
-    assert not ServiceConcept.objects.filter(service=service).exists()
+    assert search_service_concepts(service_ids=[service.pk]) == {service.pk: {}}
 
 
 def test_renaming_a_taxonomy_term_reindexes_its_services():
@@ -117,7 +120,7 @@ def test_a_label_found_in_the_text_links_the_concept():
     assert "@job_search" not in terms_of(service)
     ConceptLabelFactory(concept=concept, language="en", text="job search")
     assert terms_of(service)["@job_search"] == 10
-    assert ServiceConcept.objects.get(service=service).link == ConceptLink.TEXT
+    assert search_service_concepts(service_ids=[service.pk])[service.pk] == {"job_search": ConceptLink.TEXT}
 
 
 def test_eligibility_text_does_not_link_concepts():
@@ -140,7 +143,8 @@ def test_deleting_a_concept_removes_its_links():
 def test_deleting_a_service_empties_its_postings_and_counts():
     service = ServiceFactory(name="Harbour food bank")
     service.delete()
-    assert not SearchTerm.objects.exists()
+    assert not search_index_postings()
+    assert not SearchDocument.objects.exists()
     assert doc_count("food") == 0
 
 
@@ -163,7 +167,7 @@ def test_incremental_index_equals_a_rebuild():
 def test_bulk_writes_reindex_once():
     with search_signals_paused():
         service = ServiceFactory(name="Harbour food bank")
-    assert not SearchTerm.objects.filter(service=service).exists()
+    assert not SearchDocument.objects.filter(service=service).exists()
     search_index_services(service_ids=[service.pk])
     assert "food" in terms_of(service)
 
@@ -232,3 +236,74 @@ def test_the_secretariat_edits_concepts_in_the_admin(admin_client):
     assert response.status_code == 302, response.content
     assert "@food" in terms_of(service)
     assert admin_client.get("/admin/search/concept/").status_code == 200
+
+
+def test_forward_and_inverted_lists_agree_after_edits():
+    """Every document's own term list and the terms' postings lists say the same thing."""
+    from newstart.search.postings import postings_decode
+
+    services = [ServiceFactory(name=f"Food bank {n}", description="Groceries and meals.") for n in range(5)]
+    services[0].set_current_language("en")
+    services[0].name = "Legal clinic"
+    services[0].save()
+    services[1].delete()
+    AttributeFactory(linked=services[2], taxonomy_term=TaxonomyTermFactory(code="FOOD", name="Food hampers"))
+    names = dict(SearchVocabulary.objects.values_list("id", "term"))
+    forward = set()
+    for service_id, terms in SearchDocument.objects.values_list("service_id", "terms"):
+        keys, weights = postings_decode(terms)
+        pairs = zip(keys.tolist(), weights.tolist(), strict=True)
+        forward.update((names[key], service_id, weight) for key, weight in pairs)
+    assert forward == search_index_postings()
+    assert ("legal", services[0].pk, 30) in forward
+    assert not any(service_id == services[1].pk for _term, service_id, _weight in forward)
+    counts = dict(SearchVocabulary.objects.exclude(term="").values_list("term", "doc_count"))
+    for term in ("food", "legal", "hamper"):
+        assert counts[term] == len({service for t, service, _w in forward if t == term})
+    assert SearchVocabulary.objects.get(term="").doc_count == 4
+
+
+def test_migrating_a_directory_without_an_index_builds_it():
+    """A database from before the postings lists (or restored without its index) gets one on migrate."""
+    from newstart.search.apps import _index_missing_documents
+
+    service = ServiceFactory(name="Harbour food bank")
+    SearchDocument.objects.all().delete()
+    SearchVocabulary.objects.all().delete()
+    _index_missing_documents()
+    assert terms_of(service)["food"] == 30
+    SearchVocabulary.objects.filter(term="food").update(doc_count=99)
+    _index_missing_documents()  # an index is there: left alone
+    assert doc_count("food") == 99
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_do_not_lose_each_others_postings():
+    """Two transactions indexing services with the same words at once: both end up in the lists."""
+    import threading
+
+    from django.db import connection, transaction
+
+    if connection.vendor == "sqlite":
+        pytest.skip("needs a database server with concurrent writers (PostgreSQL); skipped")
+    barrier = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def write(name: str) -> None:
+        try:
+            with transaction.atomic():
+                barrier.wait(timeout=10)
+                ServiceFactory(name=name, description="Free groceries every week.")
+        except BaseException as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=write, args=(name,)) for name in ("North food bank", "South food bank")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert doc_count("food") == 2 and doc_count("groceries") == 2
+    assert len({service for term, service, _w in search_index_postings() if term == "food"}) == 2

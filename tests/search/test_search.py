@@ -11,8 +11,9 @@ import pytest
 from django.utils import timezone
 
 from newstart.directory.models import Service
-from newstart.search.models import SearchTerm, SearchVocabulary
+from newstart.search.models import SearchDocument, SearchVocabulary
 from newstart.search.selectors import IDF_SCALE, search_filter_queryset, search_services
+from newstart.search.services import search_index_postings
 from tests.directory.factories import (
     AttributeFactory,
     LocationFactory,
@@ -204,13 +205,13 @@ def test_fixed_ranking_is_exact():
 
 
 def python_ranking(query_terms_weights):
-    """The scoring query's ranking recomputed in Python from the postings."""
+    """The engine's ranking recomputed in Python from the postings: scores, then document numbers."""
     scores: dict = defaultdict(int)
-    for term, service_id, weight in SearchTerm.objects.filter(term__in=query_terms_weights).values_list(
-        "term", "service_id", "weight"
-    ):
-        scores[service_id] += weight * query_terms_weights[term]
-    return [service_id for service_id, _ in sorted(scores.items(), key=lambda item: (-item[1], str(item[0])))]
+    for term, service_id, weight in search_index_postings():
+        if term in query_terms_weights:
+            scores[service_id] += weight * query_terms_weights[term]
+    number = dict(SearchDocument.objects.values_list("service_id", "id"))
+    return [service_id for service_id, _ in sorted(scores.items(), key=lambda item: (-item[1], number[item[0]]))]
 
 
 @pytest.mark.parametrize("query", ["community kitchen", "kitchen", "community"])
@@ -227,5 +228,30 @@ def test_sql_scores_are_the_integer_sums_python_computes(query):
     }
     result = search_services(query=query)
     assert all(isinstance(hit.relevance, int) for hit in result.hits)
-    by_relevance = sorted(result.hits, key=lambda hit: (-hit.relevance, str(hit.service_id)))
+    number = dict(SearchDocument.objects.values_list("service_id", "id"))
+    by_relevance = sorted(result.hits, key=lambda hit: (-hit.relevance, number[hit.service_id]))
     assert [hit.service_id for hit in by_relevance] == python_ranking(weights)
+
+
+@pytest.mark.parametrize("batch", [1, 3, 2000])
+@pytest.mark.parametrize("share", [0.05, 0.2, 0.9])
+def test_filters_keep_the_best_services_they_let_through(batch, share, monkeypatch):
+    """Whatever the batch size and however selective the filters (checked a batch at a time, or
+    read whole when they let few through), the result is the unfiltered ranking restricted to them."""
+    from newstart.search import selectors
+
+    monkeypatch.setattr(selectors, "FILTER_BATCH", batch)
+    monkeypatch.setattr(selectors, "SELECTIVE_SHARE", share)
+    services = [
+        ServiceFactory(name="Food bank" if n % 3 else "Community food bank", description="food " * (n % 4), url="")
+        for n in range(24)
+    ]
+    chosen = {service.pk for service in services[::5]} | {services[1].pk}
+    Service.objects.filter(pk__in=chosen).update(url="https://example.org/")
+    everything = search_services(query="food bank").service_ids
+    assert len(everything) == 24
+    filtered = search_services(query="food bank", base_qs=Service.objects.filter(url="https://example.org/"))
+    assert filtered.service_ids == [service_id for service_id in everything if service_id in chosen]
+    limited = search_services(query="food bank", base_qs=Service.objects.filter(url=""), limit=4)
+    assert limited.service_ids == [service_id for service_id in everything if service_id not in chosen][:4]
+    assert search_services(query="food bank", base_qs=Service.objects.none()).service_ids == []

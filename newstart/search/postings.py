@@ -1,0 +1,63 @@
+"""The binary form of the index's lists: postings (documents and weights of a term) and documents'
+term lists (vocabulary ids and weights of a document).
+
+Both are the same layout: n little-endian int32 keys, ascending, then n uint8 weights. A postings
+list is read with one `numpy.frombuffer` and scored with vectorised additions, so a search reads
+one row per query term whatever the number of services containing it, and SQLite and PostgreSQL
+store the same bytes (identical scores by construction).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import numpy.typing as npt
+
+KEY_DTYPE = np.dtype("<i4")
+WEIGHT_DTYPE = np.dtype("u1")
+# Bytes per entry: four for the key, one for the weight.
+ENTRY_SIZE = KEY_DTYPE.itemsize + WEIGHT_DTYPE.itemsize
+MAX_WEIGHT = 255
+
+Keys = npt.NDArray[np.int32]
+Weights = npt.NDArray[np.uint8]
+
+
+def postings_encode(keys: npt.ArrayLike, weights: npt.ArrayLike) -> bytes:
+    """The bytes of a list; `keys` must be ascending and unique (see `postings_merge`)."""
+    key_array = np.asarray(keys, dtype=KEY_DTYPE)
+    weight_array = np.asarray(weights, dtype=WEIGHT_DTYPE)
+    if key_array.shape != weight_array.shape:
+        raise ValueError("keys and weights differ in length")
+    return key_array.tobytes() + weight_array.tobytes()
+
+
+def postings_decode(blob: bytes | memoryview | None) -> tuple[Keys, Weights]:
+    """Keys and weights of a list (read-only views of `blob`, no copy)."""
+    if not blob:
+        return np.empty(0, dtype=KEY_DTYPE), np.empty(0, dtype=WEIGHT_DTYPE)
+    data = bytes(blob) if isinstance(blob, memoryview) else blob
+    count = len(data) // ENTRY_SIZE
+    if count * ENTRY_SIZE != len(data):
+        raise ValueError("a postings list's length must be a multiple of 5 bytes")
+    keys = np.frombuffer(data, dtype=KEY_DTYPE, count=count)
+    weights = np.frombuffer(data, dtype=WEIGHT_DTYPE, count=count, offset=count * KEY_DTYPE.itemsize)
+    return keys, weights
+
+
+def postings_count(blob: bytes | memoryview | None) -> int:
+    return len(blob) // ENTRY_SIZE if blob else 0
+
+
+def postings_merge(blob: bytes | memoryview | None, changes: dict[int, int]) -> bytes:
+    """The list with `changes` applied: key -> new weight, 0 removing the key."""
+    keys, weights = postings_decode(blob)
+    if changes:
+        changed = np.fromiter(changes.keys(), dtype=KEY_DTYPE, count=len(changes))
+        new_weights = np.fromiter(changes.values(), dtype=np.int64, count=len(changes))
+        keep = ~np.isin(keys, changed)
+        added = new_weights > 0
+        keys = np.concatenate([keys[keep], changed[added]])
+        weights = np.concatenate([weights[keep], new_weights[added].astype(WEIGHT_DTYPE)])
+        order = np.argsort(keys, kind="stable")
+        keys, weights = keys[order], weights[order]
+    return postings_encode(keys, weights)
