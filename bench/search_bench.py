@@ -55,10 +55,6 @@ TRACEMALLOC_QUERIES = 100
 PROFILE_QUERIES = 30
 WARMUP_QUERIES = 20
 QUICK_SERVICES = 2000
-# PostgreSQL runs on a smaller directory unless BENCH_PG_SERVICES says otherwise: the engine's index build
-# inserts postings one statement at a time there (about 15 services/s on the 2-core machine), so 100,000
-# services would take well over an hour. See docs/performance.md.
-DEFAULT_PG_SERVICES = 10_000
 QUICK_QUERIES = 200
 
 TARGET_P95_MS = 50.0
@@ -451,9 +447,9 @@ def _phase_summary(runs: list[dict[str, Any]], specs: Sequence[QuerySpec], wall:
 PROFILE_WATCH = {
     "_run_queries": "the request",
     "search_services": "the engine's search_services (scoring, re-ranking)",
-    "_score": "of which the scoring query",
+    "_score": "of which scoring, filters and candidates",
     "_rerank": "of which re-ranking",
-    "search_rank_annotate": "search_rank_annotate (the rank CASE over the hits)",
+    "search_rank_annotate": "search_rank_annotate (the hits as a queryset)",
     "paginate": "pagination (COUNT and the page query)",
     "service_to_hsds": "HSDS serialisation",
     "execute_sql": "SQL compilation and execution (all)",
@@ -626,7 +622,7 @@ def render(
     lines = [
         "## Search",
         "",
-        "The search engine (`newstart.search`, an inverted index in plain tables) measured end to end "
+        "The search engine (`newstart.search`, postings lists in plain tables scored with numpy) measured end to end "
         "in-process: each query is a `GET /api/hsds/services?search=…` through `django.test.Client` "
         "(middleware, parameters, selector, HSDS serialisation, JSON), page 1 of 20. The baseline is the same "
         "request with a naive search in the engine's place in `selectors.service_list`: `icontains` on the "
@@ -659,16 +655,15 @@ def render(
             )
         ]
         lines += [
-            f"Dataset (bench/synthetic.py, seed {DEFAULT_SEED}) — " + "; ".join(described) + ". Written with "
-            "`bulk_create` in batches, without history rows or signals (a benchmark database only: a temporary "
-            "SQLite file, the throwaway PostgreSQL cluster).",
+            f"Dataset (bench/synthetic.py, seed {DEFAULT_SEED}) — " + "; ".join(described) + ". Written as "
+            "plain rows (executemany on SQLite, COPY on PostgreSQL) in one transaction, without history rows or "
+            "signals (a benchmark database only: a temporary SQLite file, the throwaway PostgreSQL cluster).",
             "",
         ]
     lines += [
         "Reproduce: `make bench` (everything) or `.venv/bin/python -m bench search`; quick run: "
         "`BENCH_SERVICES=5000 BENCH_QUERIES=300 .venv/bin/python -m bench search` (also `BENCH_BASELINE_QUERIES`, "
-        f"`BENCH_LOAD_SECONDS`, and `BENCH_PG_SERVICES`: PostgreSQL's size, by default the smaller of BENCH_SERVICES "
-        f"and {DEFAULT_PG_SERVICES:,}, as the engine's index build inserts postings one statement at a time there; "
+        "`BENCH_LOAD_SECONDS`, and `BENCH_PG_SERVICES`: PostgreSQL's size, by default BENCH_SERVICES; "
         "`BENCH_KEEP=<dir>` keeps the raw results and cProfile listings).",
         "",
     ]
@@ -809,7 +804,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "session":
         services = args.services
         if args.database == "postgres":
-            services = _env_int("BENCH_PG_SERVICES", min(services, DEFAULT_PG_SERVICES))
+            services = _env_int("BENCH_PG_SERVICES", services)
         session(
             database=args.database,
             services=services,

@@ -26,7 +26,8 @@ import zoneinfo
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet, Value
+from django.db.models.functions import Concat, Replace, Upper
 from django.utils import timezone
 
 from newstart.directory.models import Frequency, Schedule
@@ -109,9 +110,15 @@ def open_schedule_prefilter(at: dt.datetime) -> Q:
     weekday_q = Q()
     for code in day_codes:
         weekday_q |= Q(byday__icontains=code)
+    # Time of day, to the second below (a superset): within the hours, or past midnight for hours
+    # that close earlier than they open.
+    now = moment.time().replace(tzinfo=None, microsecond=0)
+    within_hours = Q(opens_at__lt=F("closes_at"), opens_at__lte=now, closes_at__gt=now)
+    overnight = Q(closes_at__lte=F("opens_at")) & (Q(opens_at__lte=now) | Q(closes_at__gt=now))
     return (
         Q(freq__in=_WEEKLY_FREQUENCIES, opens_at__isnull=False, closes_at__isnull=False)
         & weekday_q
+        & (within_hours | overnight)
         & (Q(valid_from__isnull=True) | Q(valid_from__lte=today))
         & (Q(valid_to__isnull=True) | Q(valid_to__gte=yesterday))
         & (Q(until__isnull=True) | Q(until__gte=yesterday))
@@ -123,3 +130,46 @@ def open_schedules(at: dt.datetime, schedules: QuerySet[Schedule] | None = None)
     base = schedules if schedules is not None else Schedule.objects.all()
     candidates: Iterable[Schedule] = base.filter(open_schedule_prefilter(at))
     return [schedule for schedule in candidates if schedule_is_open(schedule, at)]
+
+
+def _starts_on(day: dt.date) -> Q:
+    """Schedule rows whose opening may start on `day`: a listed weekday (a whole byday entry, not
+    "1MO"), within their date bounds (`_day_counts` without the interval)."""
+    code = WEEKDAY_CODES[day.weekday()]
+    return (
+        Q(byday_entries__contains=f",{code},")
+        & (Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        & (Q(dtstart__isnull=True) | Q(dtstart__lte=day))
+        & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        & (Q(until__isnull=True) | Q(until__gte=day))
+    )
+
+
+def open_schedule_list(at: dt.datetime) -> QuerySet[Schedule]:
+    """Exactly the schedules open at `at` (`schedule_is_open`), as one query to filter or join with.
+
+    The rules are SQL for schedules repeating every week; the few repeating every n > 1 weeks (their
+    week parity counted from dtstart) are decided by `schedule_is_open`. Nothing is read per
+    schedule: a national directory has ~100,000.
+    """
+    moment = local_moment(at)
+    today = moment.date()
+    yesterday = today - dt.timedelta(days=1)
+    now = moment.time().replace(tzinfo=None)
+    weekly = (Q(freq__in=_WEEKLY_FREQUENCIES) | Q(freq__isnull=True)) & Q(
+        opens_at__isnull=False, closes_at__isnull=False
+    )
+    daytime = Q(opens_at__lt=F("closes_at"), opens_at__lte=now, closes_at__gt=now) & _starts_on(today)
+    overnight = Q(closes_at__lte=F("opens_at")) & (
+        (Q(opens_at__lte=now) & _starts_on(today)) | (Q(closes_at__gt=now) & _starts_on(yesterday))
+    )
+    schedules = Schedule.objects.annotate(
+        byday_entries=Concat(Value(","), Replace(Upper("byday"), Value(" "), Value("")), Value(","))
+    )
+    every_week = Q(interval__isnull=True) | Q(interval__lte=1)
+    every_nth_week = [
+        schedule.pk
+        for schedule in Schedule.objects.filter(interval__gt=1).filter(open_schedule_prefilter(at))
+        if schedule_is_open(schedule, at)
+    ]
+    return schedules.filter(weekly & ((every_week & (daytime | overnight)) | Q(pk__in=every_nth_week)))

@@ -14,7 +14,7 @@ import re
 import uuid
 from dataclasses import dataclass
 
-from django.db.models import Case, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 
@@ -26,12 +26,21 @@ from newstart.directory.models import (
     Language,
     Location,
     Organization,
+    Schedule,
     Service,
     ServiceAtLocation,
     Taxonomy,
     TaxonomyTerm,
 )
-from newstart.directory.opening import open_schedules
+from newstart.directory.opening import open_schedule_list
+from newstart.search.facets import (
+    FREE,
+    area_facet,
+    language_facets,
+    open_now_facets,
+    radius_facets,
+    taxonomy_facet,
+)
 from newstart.search.selectors import SearchResult, search_rank_annotate, search_ranked_queryset, search_services
 
 # A filter on "zh" (Chinese) also finds services delivered in Cantonese or Mandarin.
@@ -138,16 +147,8 @@ def free_service_ids() -> QuerySet:
     )
 
 
-def _open_ids(at: dt.datetime) -> tuple[set[uuid.UUID], set[uuid.UUID]]:
-    """(services open at `at` by their own schedules, services at locations open by theirs)."""
-    service_ids: set[uuid.UUID] = set()
-    sal_ids: set[uuid.UUID] = set()
-    for schedule in open_schedules(at):
-        if schedule.service_id is not None:
-            service_ids.add(schedule.service_id)
-        if schedule.service_at_location_id is not None:
-            sal_ids.add(schedule.service_at_location_id)
-    return service_ids, sal_ids
+def _open_schedules(at: dt.datetime) -> QuerySet[Schedule]:
+    return open_schedule_list(at)
 
 
 def normalized_postcode(value: str) -> str:
@@ -195,27 +196,61 @@ def _filter_services(qs: QuerySet[Service], filters: ServiceFilters) -> QuerySet
     `near` (distance needs the caller's own join path) and `open_now`."""
     if filters.status is not None:
         qs = qs.filter(status=filters.status)
+    # Correlated EXISTS rather than IN (subquery): checking a few thousand search hits then costs an
+    # index probe each, where IN made the database list every matching service first.
     if filters.taxonomy_term_id is not None or filters.taxonomy_id is not None:
-        qs = qs.filter(
-            id__in=_linked_ids(
-                link_entity="service", taxonomy_term_id=filters.taxonomy_term_id, taxonomy_id=filters.taxonomy_id
-            )
+        linked = _linked_ids(
+            link_entity="service", taxonomy_term_id=filters.taxonomy_term_id, taxonomy_id=filters.taxonomy_id
         )
+        qs = qs.filter(Exists(linked.filter(link_id=OuterRef("pk"))))
     if filters.organization_id is not None:
         qs = qs.filter(organization_id=filters.organization_id)
     if filters.modified_after is not None:
         qs = qs.filter(last_modified__gte=filters.modified_after)
     if filters.language:
-        qs = qs.filter(id__in=Language.objects.filter(language_code_q(filters.language)).values("service_id"))
+        qs = qs.filter(Exists(Language.objects.filter(language_code_q(filters.language), service_id=OuterRef("pk"))))
     if filters.local_area:
         qs = qs.filter(
-            id__in=ServiceAtLocation.objects.filter(location__local_area__slug=filters.local_area).values("service_id")
+            Exists(
+                ServiceAtLocation.objects.filter(
+                    service_id=OuterRef("pk"), location__local_area__slug=filters.local_area
+                )
+            )
         )
     if filters.free is True:
-        qs = qs.filter(id__in=free_service_ids())
+        qs = qs.filter(_is_free())
     elif filters.free is False:
-        qs = qs.exclude(id__in=free_service_ids())
+        qs = qs.exclude(_is_free())
     return qs
+
+
+def _is_free() -> Q:
+    """The service has cost options and every one costs nothing (free_service_ids, correlated)."""
+    options = CostOption.objects.filter(service_id=OuterRef("pk"))
+    priced = options.filter(Q(amount__isnull=True) | ~Q(amount=0))
+    return Q(Exists(options)) & ~Q(Exists(priced))
+
+
+def _search_facets(filters: ServiceFilters) -> list[set[str]]:
+    """What the search index can tell of the filters before any row is read (a superset of what
+    they let through: the queryset still decides)."""
+    facets: list[set[str]] = []
+    if filters.language:
+        facets.append(language_facets(filters.language, LANGUAGE_FAMILIES))
+    if filters.local_area:
+        facets.append({area_facet(filters.local_area)})
+    if filters.free is True:
+        facets.append({FREE})
+    if filters.taxonomy_term_id is not None:
+        facets.append({taxonomy_facet(filters.taxonomy_term_id)})
+    if filters.open_now is True:
+        facets.append(open_now_facets(filters.at or timezone.now()))
+    near = filters.near
+    if near is not None and near.radius_km is not None:
+        cells = radius_facets(near.latitude, near.longitude, near.radius_km)
+        if cells is not None:
+            facets.append(cells)
+    return facets
 
 
 def service_list(*, filters: ServiceFilters) -> QuerySet[Service]:
@@ -236,9 +271,11 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
     the corrected query, the broader needs searched instead, needs to suggest."""
     qs = _filter_services(Service.objects.all(), filters)
     if filters.open_now is not None:
-        open_services, open_sals = _open_ids(filters.at or timezone.now())
-        open_via_sal = ServiceAtLocation.objects.filter(id__in=open_sals).values("service_id")
-        is_open = Q(id__in=open_services) | Q(id__in=open_via_sal)
+        # Open by its own schedules, or at a location open by its own (correlated: cheap per service).
+        open_schedules = _open_schedules(filters.at or timezone.now())
+        is_open = Q(Exists(open_schedules.filter(service_id=OuterRef("pk")))) | Q(
+            Exists(open_schedules.filter(service_at_location__service_id=OuterRef("pk")))
+        )
         qs = qs.filter(is_open) if filters.open_now else qs.exclude(is_open)
     near = filters.near
     if near is not None:
@@ -259,7 +296,9 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
         if near.radius_km is not None:
             qs = qs.filter(distance_km__lte=near.radius_km)
     if _search_text(filters):
-        ranked, result = search_ranked_queryset(qs, _search_text(filters), near=_point(near))
+        ranked, result = search_ranked_queryset(
+            qs, _search_text(filters), near=_point(near), facets=_search_facets(filters)
+        )
         return ranked.order_by(F("search_rank"), "id"), result
     if near is None:
         return qs.order_by("id"), None
@@ -309,9 +348,12 @@ def service_at_location_list_ranked(
     if filters.local_area:
         qs = qs.filter(location__local_area__slug=filters.local_area)
     if filters.open_now is not None:
-        open_services, open_sals = _open_ids(filters.at or timezone.now())
-        own_schedule = ServiceAtLocation.objects.filter(schedules__isnull=False).values("id")
-        is_open = Q(id__in=open_sals) | (Q(service_id__in=open_services) & ~Q(id__in=own_schedule))
+        # Open by its own schedules, or, having none, by its service's.
+        open_schedules = _open_schedules(filters.at or timezone.now())
+        own_schedule = Exists(Schedule.objects.filter(service_at_location_id=OuterRef("pk")))
+        is_open = Q(Exists(open_schedules.filter(service_at_location_id=OuterRef("pk")))) | (
+            Q(Exists(open_schedules.filter(service_id=OuterRef("service_id")))) & ~Q(own_schedule)
+        )
         qs = qs.filter(is_open) if filters.open_now else qs.exclude(is_open)
 
     near = filters.near

@@ -9,18 +9,22 @@ fallback add a query or two only when they are needed. See docs/search.md.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import json
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import itemgetter
-from typing import Any, TypeVar, cast
+from typing import Any, Self, TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
-from django.db.models import F, Func, IntegerField, Model, Q, QuerySet, Value
+from django.db.models import F, Func, IntegerField, Model, Q, QuerySet, UUIDField, Value
+from django.db.models.lookups import In
+from django.db.models.sql.where import WhereNode
 from django.utils import timezone
 
 from newstart.directory.geo import haversine_km
@@ -46,11 +50,10 @@ from newstart.search.text import (
 MAX_QUERY_LENGTH = 200
 # Candidates re-ranked by freshness and distance; the most any search returns.
 MAX_RESULTS = 1000
-# Candidates checked against the filters per query at first; documents per IN list at most.
+# Candidates checked against the filters in the first query, and at most in one query.
 FILTER_BATCH = 2000
+MAX_FILTER_BATCH = 20_000
 _IN_BATCH = 5000
-# Below this share of a batch passing the filters, the filters' own services are read instead.
-SELECTIVE_SHARE = 0.2
 # IDF is scaled by this and rounded, so that scores are exact integers on every database.
 IDF_SCALE = 10
 # Weight of a concept the query names (times the service's link weight, 10 to 30), scaled by how much of
@@ -252,29 +255,45 @@ def _ranked_documents(scores: npt.NDArray[np.int64], depth: int | None) -> npt.N
     return cast("npt.NDArray[np.int64]", found[np.argsort(-keys, kind="stable")])
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Candidate:
     number: int
     service_id: uuid.UUID
     relevance: int
-    assured: dt.date | None
+    assured: dt.date | None = None
+
+
+class Hits:
+    """Ids for the `in_search_hits` lookup: not a list, so that Django passes them on as they are
+    instead of preparing each one (thousands per search)."""
+
+    def __init__(self, ids: Iterable[Any]) -> None:
+        self.ids = list(ids)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self.ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
 
 
 def _candidates(numbers: Sequence[int], scores: npt.NDArray[np.int64]) -> list[_Candidate]:
-    """The services of these documents, in the same order (one query per 5,000)."""
-    found: dict[int, tuple[uuid.UUID, dt.date | None]] = {}
-    for start in range(0, len(numbers), _IN_BATCH):
-        found.update(
-            (number, (service_id, assured))
-            for number, service_id, assured in SearchDocument.objects.filter(
-                id__in=numbers[start : start + _IN_BATCH]
-            ).values_list("id", "service_id", "service__assured_date")
+    """The services of these documents, in the same order (one query)."""
+    found = dict(SearchDocument.objects.filter(id__in_search_hits=Hits(numbers)).values_list("id", "service_id"))
+    return [_Candidate(number, found[number], int(scores[number])) for number in numbers if number in found]
+
+
+def _with_freshness(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The candidates with their services' assured dates (one query; the service_freshness index
+    covers it, so no service row is read)."""
+    if candidates:
+        numbers = Hits(candidate.number for candidate in candidates)
+        assured = dict(
+            SearchDocument.objects.filter(id__in_search_hits=numbers).values_list("id", "service__assured_date")
         )
-    return [
-        _Candidate(number, *found[number][:1], int(scores[number]), found[number][1])
-        for number in numbers
-        if number in found
-    ]
+        for candidate in candidates:
+            candidate.assured = assured.get(candidate.number)
+    return candidates
 
 
 def _is_unfiltered(base_qs: QuerySet[Service] | None) -> bool:
@@ -286,45 +305,50 @@ def _filtered(
 ) -> list[_Candidate]:
     """The best `depth` ranked documents whose services are in `base_qs`.
 
-    Candidates are checked against the filters in rank order, a batch at a time (a primary-key
-    lookup each). When a batch shows the filters let few services through (a rare language, one
-    neighbourhood), the services they let through are read instead (few, by then) and intersected
-    with the ranking: either way the cost follows the smaller of the two sets.
+    Candidates are checked against the filters in rank order, a batch at a time (one query, a
+    primary-key probe each: the directory's filters are correlated EXISTS), the batches growing with
+    what the previous ones showed of the filters' selectivity. The cost follows the number of
+    candidates checked, never the size of the directory.
     """
     if _is_unfiltered(base_qs):
-        return _candidates(ranked[:depth].tolist(), scores)
+        return _with_freshness(_candidates(ranked[:depth].tolist(), scores))
     assert base_qs is not None
-    allowed_qs = base_qs.order_by().values("pk")
     passed: list[_Candidate] = []
     position = 0
     batch = FILTER_BATCH
     while position < len(ranked) and len(passed) < depth:
         chunk = _candidates(ranked[position : position + batch].tolist(), scores)
         position += batch
-        allowed = set(
-            base_qs.order_by().filter(pk__in=[candidate.service_id for candidate in chunk]).values_list("pk", flat=True)
-        )
+        hits = Hits(candidate.service_id for candidate in chunk)
+        allowed = set(base_qs.order_by().filter(pk__in_search_hits=hits).values_list("pk", flat=True))
         passed.extend(candidate for candidate in chunk if candidate.service_id in allowed)
-        if position >= len(ranked) or len(passed) >= depth:
-            break
-        share = len(allowed) / max(len(chunk), 1)
-        if share < SELECTIVE_SHARE:
-            numbers = np.fromiter(
-                SearchDocument.objects.filter(service_id__in=allowed_qs).values_list("id", flat=True), dtype=np.int64
-            )
-            rest = ranked[position:]
-            rest = rest[np.isin(rest, numbers)][: depth - len(passed)]
-            passed.extend(_candidates(rest.tolist(), scores))
-            break
-        batch = min(_IN_BATCH, max(FILTER_BATCH, math.ceil((depth - len(passed)) / max(share, 0.01) * 1.2)))
-    return passed[:depth]
+        share = max(len(allowed) / max(len(chunk), 1), 0.01)
+        batch = min(MAX_FILTER_BATCH, max(2 * batch, math.ceil((depth - len(passed)) / share * 1.2)))
+    return _with_freshness(passed[:depth])
 
 
-def _score(weights: dict[str, int], known: _Known, base_qs: QuerySet[Service] | None, depth: int) -> list[_Candidate]:
-    """The best `depth` services of `base_qs` by score."""
+def _apply_facets(scores: npt.NDArray[np.int64], facets: Sequence[Collection[str]], known: _Known) -> None:
+    """Zero the scores of documents outside the facets: each group (any of its terms) must hold."""
+    for group in facets:
+        allowed = np.zeros(len(scores), dtype=bool)
+        for term in group:
+            keys = postings_decode(known.postings.get(term))[0]
+            allowed[keys[keys < len(scores)]] = True
+        scores[~allowed] = 0
+
+
+def _score(
+    weights: dict[str, int],
+    known: _Known,
+    base_qs: QuerySet[Service] | None,
+    depth: int,
+    facets: Sequence[Collection[str]] = (),
+) -> list[_Candidate]:
+    """The best `depth` services of `base_qs` (within `facets`) by score."""
     if not weights:
         return []
     scores = _scores(weights, known)
+    _apply_facets(scores, facets, known)
     ranked = _ranked_documents(scores, depth if _is_unfiltered(base_qs) else None)
     return _filtered(ranked, scores, base_qs, depth)
 
@@ -393,12 +417,15 @@ def search_services(
     near: tuple[float, float] | None = None,
     base_qs: QuerySet[Service] | None = None,
     limit: int | None = None,
+    facets: Sequence[Collection[str]] = (),
 ) -> SearchResult:
     """Services matching `query`, best first.
 
     `language` is the query's language when known (else detected from its script and words);
     `near` a (latitude, longitude) that nearer services are preferred to; `base_qs` restricts the
-    search to some services (filters); `limit` caps the hits (at most MAX_RESULTS). Words that
+    search to some services (filters); `facets` are index terms (newstart.search.facets) the services
+    `base_qs` lets through are known to have, a quick prefilter (each group: any of its terms);
+    `limit` caps the hits (at most MAX_RESULTS). Words that
     match nothing are corrected (`did_you_mean`); when nothing matches, the query's broader concepts
     are searched (`broader`); when even that finds nothing, `suggestions` lists needs to try.
     """
@@ -430,11 +457,12 @@ def search_services(
             term = concept_term(match.broader_key)
             weights[term] = max(weights.get(term, 0), broader_weight)
 
-    known.add({term for term in weights if term.startswith(CONCEPT_TERM_PREFIX)})
+    facet_terms = {term for group in facets for term in group}
+    known.add({term for term in weights if term.startswith(CONCEPT_TERM_PREFIX)} | facet_terms)
     today = timezone.localdate()
-    result.hits = _rerank(_score(weights, known, base_qs, depth), near, today)
+    result.hits = _rerank(_score(weights, known, base_qs, depth, facets), near, today)
     if not result.hits and matches:
-        result.broader, result.hits = _broader_fallback(ordered, known, base_qs, depth, near, today)
+        result.broader, result.hits = _broader_fallback(ordered, known, base_qs, depth, near, today, facets)
     if not result.hits:
         result.suggested = _suggestions(result.language)
         result.suggestions = [suggestion.text for suggestion in result.suggested]
@@ -448,6 +476,7 @@ def _broader_fallback(
     depth: int,
     near: tuple[float, float] | None,
     today: dt.date,
+    facets: Sequence[Collection[str]] = (),
 ) -> tuple[list[str], list[SearchHit]]:
     """Climb from the matched concepts to their broader concepts until some service is found."""
     frontier = sorted({match.key for match in matches})
@@ -460,7 +489,7 @@ def _broader_fallback(
         seen.update(frontier)
         weights = {concept_term(key): CONCEPT_QUERY_WEIGHT for key in frontier}
         known.add(set(weights))
-        hits = _rerank(_score(weights, known, base_qs, depth), near, today)
+        hits = _rerank(_score(weights, known, base_qs, depth, facets), near, today)
         if hits:
             return frontier, hits
     return [], []
@@ -490,14 +519,124 @@ class _PositionIn(Func):
         return f"CASE {column_sql} {branches} END", [*column_params, *params]
 
 
+class _InHits(In):
+    """`field IN (hits)` with the hits as one parameter: `= ANY(array)` on PostgreSQL, a JSON array read
+    by json_each on SQLite. Building it costs the same for 1,000 ids as for one (Django's IN prepares
+    every value), and the ranked queryset finds it again to page (SearchRankedQuerySet)."""
+
+    lookup_name = "in_search_hits"
+
+    def get_prep_lookup(self) -> Any:
+        return list(self.rhs)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        lhs_sql, lhs_params = self.process_lhs(compiler, connection)
+        is_uuid = isinstance(self.lhs.output_field, UUIDField)
+        if connection.vendor == "postgresql":
+            return f"{lhs_sql} = ANY(%s::{'uuid' if is_uuid else 'bigint'}[])", [*lhs_params, self.rhs]
+        prepare = Service._meta.pk.get_db_prep_value if is_uuid else (lambda value, _connection: int(value))  # type: ignore[union-attr]
+        values = json.dumps([prepare(value, connection) for value in self.rhs])
+        return f"{lhs_sql} IN (SELECT value FROM json_each(%s))", [*lhs_params, values]  # noqa: S608
+
+
+UUIDField.register_lookup(_InHits)
+IntegerField.register_lookup(_InHits)
+
+
+def _with_hits(node: Any, page: list[uuid.UUID]) -> Any:
+    """A copy of a WHERE tree with its hits lookup narrowed to `page`."""
+    if isinstance(node, _InHits):
+        return _InHits(node.lhs, Hits(page))
+    if isinstance(node, WhereNode):
+        copy = node.copy()
+        copy.children = [_with_hits(child, page) for child in node.children]
+        return copy
+    return node
+
+
+class SearchRankedQuerySet(QuerySet[M]):
+    """Search hits in rank order (`search_rank`), which fetch a page without ranking every hit in SQL.
+
+    The query itself is complete (the hits as an IN filter, the rank as an annotation), so anything
+    done with it is right. As it came from the search, it counts its hits without a query and a
+    slice (a page) narrows both to the page's ids first, because the engine has already checked that
+    every hit passes the queryset's filters. Filtering or re-ordering it afterwards turns those
+    shortcuts off.
+    """
+
+    _search_ids: list[uuid.UUID] | None = None
+
+    def _clone(self) -> Self:
+        clone: Self = super()._clone()  # type: ignore[misc]
+        clone._search_ids = self._search_ids
+        return clone
+
+    def _without_shortcut(self, qs: Self) -> Self:
+        qs._search_ids = None
+        return qs
+
+    def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> Self:
+        return self._without_shortcut(super()._filter_or_exclude(negate, args, kwargs))  # type: ignore[misc]
+
+    def complex_filter(self, filter_obj: Any) -> Self:
+        return self._without_shortcut(super().complex_filter(filter_obj))
+
+    def distinct(self, *field_names: Any) -> Self:
+        return self._without_shortcut(super().distinct(*field_names))
+
+    def reverse(self) -> Self:
+        return self._without_shortcut(super().reverse())
+
+    def order_by(self, *field_names: Any) -> Self:
+        qs = super().order_by(*field_names)
+        first = field_names[0] if field_names else None
+        if not (first == "search_rank" or (isinstance(first, F) and getattr(first, "name", None) == "search_rank")):
+            qs = self._without_shortcut(qs)
+        return qs
+
+    def count(self) -> int:
+        if self._search_ids is not None and self._result_cache is None:
+            return len(self._search_ids)
+        return super().count()
+
+    def __getitem__(self, k: Any) -> Any:
+        ids = self._search_ids
+        if ids is None or self._result_cache is not None or not isinstance(k, slice) or k.step is not None:
+            return super().__getitem__(k)
+        page = ids[k]
+        if not page:
+            return []
+        clone = cast("Any", self)._chain()
+        clone.query.where = _with_hits(clone.query.where, page)
+        rank = clone.query.annotations.get("search_rank")
+        if isinstance(rank, _PositionIn):
+            narrowed = copy.copy(rank)
+            narrowed.service_ids = list(page)
+            clone.query.annotations["search_rank"] = narrowed
+        rows = list(clone)
+        # Positions within the page, back to positions in the whole ranking.
+        for row in rows:
+            row.search_rank = ids.index(row.pk, k.start or 0) + 1  # type: ignore[attr-defined]
+        return rows
+
+
 def search_rank_annotate(qs: QuerySet[M], service_ids: Sequence[uuid.UUID], *, field: str = "pk") -> QuerySet[M]:
     """`qs` narrowed to the rows whose `field` (a service id) is one of `service_ids`, each annotated
-    with `search_rank`: the position of its service in `service_ids`, 1 for the best. Not ordered."""
+    with `search_rank`: the position of its service in `service_ids`, 1 for the best. Not ordered.
+
+    Filtering on the service's own id (`field="pk"`), the result pages cheaply (SearchRankedQuerySet):
+    `service_ids` must then all be in `qs`, as the search engine's hits among `qs` are."""
     if not service_ids:
         return cast("QuerySet[M]", qs.none().annotate(search_rank=Value(0, output_field=IntegerField())))
-    column = "pk" if field == "pk" else field
-    rank = _PositionIn(column, service_ids)
-    return cast("QuerySet[M]", qs.filter(**{f"{field}__in": list(service_ids)}).annotate(search_rank=rank))
+    ids = list(service_ids)
+    rank = _PositionIn(field, ids)
+    if field != "pk":
+        return cast("QuerySet[M]", qs.filter(**{f"{field}__in": ids}).annotate(search_rank=rank))
+    ranked: Any = qs.filter(pk__in_search_hits=Hits(ids)).annotate(search_rank=rank)
+    # The queryset's own class (a manager's custom queryset) keeps its methods; the shortcut is added.
+    ranked.__class__ = type("SearchRanked" + ranked.__class__.__name__, (SearchRankedQuerySet, ranked.__class__), {})
+    ranked._search_ids = ids
+    return cast("QuerySet[M]", ranked)
 
 
 def search_ranked_queryset(
@@ -506,6 +645,7 @@ def search_ranked_queryset(
     *,
     language: str | None = None,
     near: tuple[float, float] | None = None,
+    facets: Sequence[Collection[str]] = (),
 ) -> tuple[QuerySet[Service], SearchResult | None]:
     """`qs` narrowed to the services matching `query`, best first (each annotated with `search_rank`,
     1 for the best), and what the engine made of the query (`did_you_mean`, `broader`, `suggestions`).
@@ -515,7 +655,7 @@ def search_ranked_queryset(
     """
     if not (query or "").strip():
         return qs, None
-    result = search_services(query=query, language=language, near=near, base_qs=qs)
+    result = search_services(query=query, language=language, near=near, base_qs=qs, facets=facets)
     return search_rank_annotate(qs, result.service_ids).order_by(F("search_rank")), result
 
 

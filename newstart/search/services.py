@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import contextvars
 import json
+import multiprocessing
+import os
 import uuid
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import chain
@@ -23,11 +26,12 @@ from typing import Any, TypeVar
 
 import numpy as np
 from django.core.management.color import no_style
-from django.db import connection, models, transaction
+from django.db import connection, connections, models, transaction
 from django.utils.translation import gettext as _
 from tqdm import tqdm
 
 from newstart.directory.models import Attribute, Organization, Service, TaxonomyTerm
+from newstart.search.facets import service_facets
 from newstart.search.labels import TextForm, text_form_from_units, word_units
 from newstart.search.models import (
     Concept,
@@ -75,11 +79,16 @@ CONCEPT_LINK_WEIGHTS: dict[str, int] = {
     ConceptLink.TEXT: 10,
 }
 CONCEPT_TERM_PREFIX = "@"
+# Facet terms (newstart.search.facets) are only ever filtered on, never scored.
+FACET_WEIGHT = 1
 MAPS_TO = "maps_to"
 # Services indexed per round trip; IN lists stay below SQLite's parameter limit.
 CHUNK_SIZE = 400
 # Services per batch of a full rebuild (bigger batches, fewer round trips).
 REBUILD_CHUNK_SIZE = 2000
+# A rebuild of at least this many services builds documents in parallel processes.
+PARALLEL_MIN_SERVICES = 20_000
+MAX_REBUILD_WORKERS = 4
 # The vocabulary row counting every document: its term is empty, which no text produces.
 INDEX_SIZE_TERM = ""
 # PostgreSQL advisory lock key taken by every writer of the index (any constant unique to it).
@@ -325,6 +334,13 @@ class _DocumentBuilder:
         self._taxonomy(direct_terms | {target for targets in mapped.values() for target in targets})
 
         thesaurus, taxonomy = self.context.thesaurus, self.context.taxonomy
+        facets = service_facets(
+            ids,
+            {
+                service_id: {ancestor for term_id in term_ids for ancestor in taxonomy.lineage(term_id)}
+                for service_id, term_ids in service_terms.items()
+            },
+        )
         documents: dict[uuid.UUID, _Document] = {}
         for service_id, org_id in organization_of.items():
             document = _Document()
@@ -350,6 +366,7 @@ class _DocumentBuilder:
                     document.link(concept_id, ConceptLink.TEXT)
             for concept_id, (_link, weight) in document.concepts.items():
                 doc_terms[concept_term(thesaurus.keys[concept_id])] = weight
+            doc_terms.update(dict.fromkeys(facets.get(service_id, ()), FACET_WEIGHT))
             documents[service_id] = document
         return documents
 
@@ -554,6 +571,81 @@ def _label_terms() -> set[str]:
 
 
 @dataclass
+class _FlatDocuments:
+    """The documents of a batch of services as flat arrays (cheap to send between processes):
+    per posting, a term number (into `terms`) and a weight; per service, its number of postings."""
+
+    size: int
+    services: list[uuid.UUID]
+    terms: list[str]
+    term_numbers: bytes
+    weights: bytes
+    lengths: bytes
+
+
+def _flatten(builder: _DocumentBuilder, chunk: Sequence[uuid.UUID]) -> _FlatDocuments:
+    documents = builder.build(chunk)
+    numbers = _TermNumbers()
+    term_numbers, weights, lengths = array("i"), array("B"), array("i")
+    services: list[uuid.UUID] = []
+    for service_id in chunk:
+        document = documents.get(service_id)
+        if document is None:
+            continue
+        services.append(service_id)
+        term_numbers.extend(map(numbers.__getitem__, document.terms))
+        weights.extend(document.terms.values())
+        lengths.append(len(document.terms))
+    return _FlatDocuments(
+        len(chunk), services, list(numbers), term_numbers.tobytes(), weights.tobytes(), lengths.tobytes()
+    )
+
+
+def _rebuild_workers(services: int) -> int:
+    """Processes building documents: one per core for a large directory on a database other
+    processes can reach (not an in-memory SQLite database), else this process alone."""
+    if services < PARALLEL_MIN_SERVICES or connection.vendor not in ("postgresql", "sqlite"):
+        return 1
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
+        return 1
+    return max(1, min(os.cpu_count() or 1, MAX_REBUILD_WORKERS))
+
+
+_worker_builder: _DocumentBuilder | None = None
+# Connections inherited from the parent process: kept referenced and never used or closed, since
+# closing one would end the parent's own session on the shared socket.
+_inherited_connections: list[Any] = []
+
+
+def _worker_start() -> None:
+    global _worker_builder
+    for wrapper in connections.all(initialized_only=True):
+        if wrapper.connection is not None:
+            _inherited_connections.append(wrapper.connection)
+            wrapper.connection = None  # the next query connects afresh
+    _worker_builder = _DocumentBuilder(_Context(thesaurus=_thesaurus_load(), taxonomy=_taxonomy_load()))
+
+
+def _worker_flatten(chunk: Sequence[uuid.UUID]) -> _FlatDocuments:
+    assert _worker_builder is not None
+    return _flatten(_worker_builder, chunk)
+
+
+def _flat_documents(ids: Sequence[uuid.UUID], workers: int) -> Iterator[_FlatDocuments]:
+    """The documents of these services, batch by batch in order; built by `workers` forked
+    processes (each with its own database connection) when more than one."""
+    chunks = list(_chunks(ids, REBUILD_CHUNK_SIZE))
+    if workers <= 1:
+        builder = _DocumentBuilder(_Context(thesaurus=_thesaurus_load(), taxonomy=_taxonomy_load()))
+        for chunk in chunks:
+            yield _flatten(builder, chunk)
+        return
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_start) as pool:
+        yield from pool.map(_worker_flatten, chunks)
+
+
+@dataclass
 class RebuildResult:
     services: int
     postings: int
@@ -568,33 +660,32 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
     them by term into the postings lists, and every table is written in one pass (COPY on
     PostgreSQL).
     """
+    # Worker processes read the committed directory: not when the caller's transaction has changes.
+    committed_only = not connection.in_atomic_block
     with transaction.atomic():
         _lock_index()
-        for model in (SearchDocument, SearchDeletion, SearchVocabulary):
-            model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
-        builder = _DocumentBuilder(_Context(thesaurus=_thesaurus_load(), taxonomy=_taxonomy_load()))
         ids = list(Service.objects.order_by("id").values_list("id", flat=True))
+        workers = _rebuild_workers(len(ids)) if committed_only else 1
         numbers = _TermNumbers()
-        flat_terms = array("i")
-        flat_weights = array("B")
-        lengths = array("i")
+        term_parts: list[np.ndarray] = []
+        weight_parts: list[np.ndarray] = []
+        length_parts: list[np.ndarray] = []
         indexed: list[uuid.UUID] = []
         with tqdm(total=len(ids), disable=not progress, unit="service", desc="search index") as bar:
-            for chunk in _chunks(ids, REBUILD_CHUNK_SIZE):
-                documents = builder.build(chunk)
-                for service_id in chunk:
-                    document = documents.get(service_id)
-                    if document is None:
-                        continue
-                    indexed.append(service_id)
-                    flat_terms.extend(map(numbers.__getitem__, document.terms))
-                    flat_weights.extend(document.terms.values())
-                    lengths.append(len(document.terms))
-                bar.update(len(chunk))
+            for flat in _flat_documents(ids, workers):
+                # The chunk's own term numbers, renumbered into the index's.
+                renumber = np.fromiter(map(numbers.__getitem__, flat.terms), dtype=np.int32, count=len(flat.terms))
+                term_parts.append(renumber[np.frombuffer(flat.term_numbers, dtype=np.int32)])
+                weight_parts.append(np.frombuffer(flat.weights, dtype=np.uint8))
+                length_parts.append(np.frombuffer(flat.lengths, dtype=np.int32))
+                indexed.extend(flat.services)
+                bar.update(flat.size)
+        for model in (SearchDocument, SearchDeletion, SearchVocabulary):
+            model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
 
-        term_numbers = np.frombuffer(flat_terms, dtype=np.int32) if flat_terms else np.empty(0, np.int32)
-        weights = np.frombuffer(flat_weights, dtype=np.uint8) if flat_weights else np.empty(0, np.uint8)
-        document_lengths = np.frombuffer(lengths, dtype=np.int32) if lengths else np.empty(0, np.int32)
+        term_numbers = np.concatenate(term_parts) if term_parts else np.empty(0, np.int32)
+        weights = np.concatenate(weight_parts) if weight_parts else np.empty(0, np.uint8)
+        document_lengths = np.concatenate(length_parts) if length_parts else np.empty(0, np.int32)
         # Document numbers start at 1, in the order of service ids.
         documents_of = np.repeat(np.arange(1, len(indexed) + 1, dtype=np.int32), document_lengths)
         by_term = np.argsort(term_numbers, kind="stable")

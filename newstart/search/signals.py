@@ -17,7 +17,17 @@ from django.db.models.signals import post_delete, post_save, pre_delete
 from django.dispatch import receiver
 
 from newstart.directory.hsds.importer import hsds_import, hsds_imported
-from newstart.directory.models import Attribute, Organization, Service, TaxonomyTerm
+from newstart.directory.models import (
+    Attribute,
+    CostOption,
+    Language,
+    Location,
+    Organization,
+    Schedule,
+    Service,
+    ServiceAtLocation,
+    TaxonomyTerm,
+)
 from newstart.search.models import Concept, ConceptLabel
 from newstart.search.services import (
     MAPS_TO,
@@ -103,6 +113,32 @@ def _attribute_changed(sender: type[Attribute], instance: Attribute, raw: bool =
         _reindex(_services_of_terms({instance.link_id}))
 
 
+@receiver(post_save, sender=Language, dispatch_uid="search_language_saved")
+@receiver(post_delete, sender=Language, dispatch_uid="search_language_deleted")
+@receiver(post_save, sender=CostOption, dispatch_uid="search_cost_option_saved")
+@receiver(post_delete, sender=CostOption, dispatch_uid="search_cost_option_deleted")
+@receiver(post_save, sender=ServiceAtLocation, dispatch_uid="search_service_at_location_saved")
+@receiver(post_delete, sender=ServiceAtLocation, dispatch_uid="search_service_at_location_deleted")
+@receiver(post_save, sender=Schedule, dispatch_uid="search_schedule_saved")
+@receiver(post_delete, sender=Schedule, dispatch_uid="search_schedule_deleted")
+def _facet_row_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
+    """Languages, costs, offices and opening hours are facets of their service (newstart.search.facets)."""
+    if raw or not search_signals_active():
+        return
+    service_ids = {getattr(instance, "service_id", None)}
+    sal_id = getattr(instance, "service_at_location_id", None)
+    if sal_id is not None:
+        service_ids |= set(ServiceAtLocation.objects.filter(id=sal_id).values_list("service_id", flat=True))
+    _reindex({service_id for service_id in service_ids if service_id is not None})
+
+
+@receiver(post_save, sender=Location, dispatch_uid="search_location_saved")
+def _location_saved(sender: type[Location], instance: Location, raw: bool = False, **kwargs: Any) -> None:
+    """A location's area and coordinates are facets of the services there."""
+    if not raw and search_signals_active():
+        _reindex(set(ServiceAtLocation.objects.filter(location_id=instance.pk).values_list("service_id", flat=True)))
+
+
 @receiver(post_save, sender=OrganizationTranslation, dispatch_uid="search_organization_translation_saved")
 @receiver(post_delete, sender=OrganizationTranslation, dispatch_uid="search_organization_translation_deleted")
 def _organization_translation_changed(sender: type, instance: Any, raw: bool = False, **kwargs: Any) -> None:
@@ -161,6 +197,26 @@ def _imported_service_ids(changed: Mapping[str, Set[uuid.UUID]]) -> set[uuid.UUI
     if organization_ids:
         service_ids |= set(
             Service.objects.filter(organization_id__in=list(organization_ids)).values_list("id", flat=True)
+        )
+    # Rows that are facets of their service (languages, costs, offices, opening hours, locations).
+    for model, link in (
+        (Language, "service_id"),
+        (CostOption, "service_id"),
+        (Schedule, "service_id"),
+        (ServiceAtLocation, "service_id"),
+    ):
+        ids = changed.get(model.hsds_type, set())
+        if ids:
+            service_ids |= set(model.objects.filter(id__in=list(ids)).values_list(link, flat=True)) - {None}
+    schedule_ids = changed.get(Schedule.hsds_type, set())
+    if schedule_ids:
+        service_ids |= set(
+            ServiceAtLocation.objects.filter(schedules__id__in=list(schedule_ids)).values_list("service_id", flat=True)
+        )
+    location_ids = changed.get(Location.hsds_type, set())
+    if location_ids:
+        service_ids |= set(
+            ServiceAtLocation.objects.filter(location_id__in=list(location_ids)).values_list("service_id", flat=True)
         )
     term_ids = set(changed.get(TaxonomyTerm.hsds_type, ()))
     attribute_ids = changed.get(Attribute.hsds_type, set())

@@ -7,7 +7,7 @@ import pytest
 from django.test import override_settings
 
 from newstart.directory.models import Schedule
-from newstart.directory.opening import open_schedule_prefilter, open_schedules, schedule_is_open
+from newstart.directory.opening import open_schedule_list, open_schedule_prefilter, open_schedules, schedule_is_open
 from tests.directory.factories import ScheduleFactory
 
 VANCOUVER = zoneinfo.ZoneInfo("America/Vancouver")
@@ -175,7 +175,7 @@ def test_prefilter_keeps_every_open_schedule_and_drops_others():
     saturday_1am = at(MONDAY + dt.timedelta(days=5), 1)
     candidates = set(Schedule.objects.filter(open_schedule_prefilter(saturday_1am)))
     assert friday_night in candidates
-    assert weekdays in candidates  # Friday is listed: kept, then ruled out exactly
+    assert weekdays not in candidates  # Friday is listed, but not at 1 am
     assert expired not in candidates
     assert monthly not in candidates
     assert {s.pk for s in open_schedules(saturday_1am)} == {friday_night.pk}
@@ -196,3 +196,37 @@ def test_prefilter_agrees_with_schedule_is_open_around_the_week(hour):
         moment = at(MONDAY + dt.timedelta(days=day_offset), hour, 30)
         expected = {s.pk for s in schedules if schedule_is_open(s, moment)}
         assert {s.pk for s in open_schedules(moment)} == expected
+
+
+@pytest.mark.django_db
+def test_the_sql_rules_agree_with_schedule_is_open():
+    """open_schedule_list (SQL, for the API's open_now filter) and schedule_is_open (Python) agree on
+    every kind of schedule at every hour of a week, at the edges of the hours too."""
+    variants: list[dict[str, object]] = [
+        {},
+        {"byday": " mo , tu "},
+        {"byday": "1MO,2TU"},
+        {"byday": "MO,1TU"},
+        {"byday": "SA,SU", "opens_at": dt.time(10), "closes_at": dt.time(14)},
+        {"byday": "FR", "opens_at": dt.time(22), "closes_at": dt.time(2)},
+        {"byday": "TU", "opens_at": dt.time(0), "closes_at": dt.time(0)},
+        {"freq": ""},
+        {"freq": "MONTHLY"},
+        {"opens_at": None},
+        {"valid_from": MONDAY + dt.timedelta(days=2)},
+        {"valid_to": MONDAY + dt.timedelta(days=1)},
+        {"until": MONDAY + dt.timedelta(days=3)},
+        {"dtstart": MONDAY + dt.timedelta(days=4)},
+        {"interval": 2, "dtstart": MONDAY - dt.timedelta(days=7)},
+        {"interval": 2, "dtstart": MONDAY},
+        {"interval": 2},
+        {"interval": 1, "byday": "MO,WE,FR", "opens_at": dt.time(9, 30), "closes_at": dt.time(12, 15)},
+    ]
+    schedules = [ScheduleFactory(**kwargs) for kwargs in variants]
+    moments = [at(MONDAY + dt.timedelta(days=day), hour) for day in range(8) for hour in range(0, 24, 3)]
+    moments += [at(MONDAY, 9), at(MONDAY, 16, 59, 59), at(MONDAY, 17), at(MONDAY, 9, 30), at(MONDAY, 12, 15)]
+    moments += [at(MONDAY + dt.timedelta(days=4), 22), at(MONDAY + dt.timedelta(days=5), 1, 59, 59)]
+    for moment in moments:
+        expected = {item.pk for item in schedules if schedule_is_open(item, moment)}
+        assert set(open_schedule_list(moment).values_list("pk", flat=True)) == expected, moment
+    assert any(schedule_is_open(item, moment) for item in schedules for moment in moments)

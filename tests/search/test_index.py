@@ -249,7 +249,7 @@ def test_forward_and_inverted_lists_agree_after_edits():
     services[1].delete()
     AttributeFactory(linked=services[2], taxonomy_term=TaxonomyTermFactory(code="FOOD", name="Food hampers"))
     names = dict(SearchVocabulary.objects.values_list("id", "term"))
-    forward = set()
+    forward: set[tuple[str, object, int]] = set()
     for service_id, terms in SearchDocument.objects.values_list("service_id", "terms"):
         keys, weights = postings_decode(terms)
         pairs = zip(keys.tolist(), weights.tolist(), strict=True)

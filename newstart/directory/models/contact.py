@@ -182,6 +182,8 @@ class Schedule(HsdsRecord):
     class Meta:
         verbose_name = _("schedule")
         verbose_name_plural = _("schedules")
+        # "Open now" decides the few schedules repeating every n > 1 weeks in Python: found by index.
+        indexes = [models.Index(fields=["interval"], name="schedule_interval")]
 
     def __str__(self) -> str:
         return self.description[:80] or f"{self.byday} {self.opens_at}-{self.closes_at}"

@@ -69,7 +69,12 @@ class Service(SourceLanguageMixin, HsdsRecord, TranslatableModel):
     class Meta:
         verbose_name = _("service")
         verbose_name_plural = _("services")
-        indexes = [models.Index(fields=["status", "assured_date"]), models.Index(fields=["last_modified"])]
+        indexes = [
+            models.Index(fields=["status", "assured_date"]),
+            models.Index(fields=["last_modified"]),
+            # Covering index for search's freshness bonus: a thousand hits' dates without their rows.
+            models.Index(fields=["id", "assured_date"], name="service_freshness"),
+        ]
 
     def __str__(self) -> str:
         return str(self.safe_translation_getter("name", any_language=True) or self.id)

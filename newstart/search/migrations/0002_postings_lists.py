@@ -12,14 +12,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.RemoveField(
-            model_name='serviceconcept',
-            name='concept',
-        ),
-        migrations.RemoveField(
-            model_name='serviceconcept',
-            name='service',
-        ),
+        # The index is rebuilt after migrating (newstart.search.apps: post_migrate); its old tables go.
         migrations.AddField(
             model_name='searchvocabulary',
             name='postings',

@@ -1,0 +1,144 @@
+"""Facets: what the API's and the navigator's filters ask of a service, indexed as terms.
+
+A filtered search must find the best services among those the filters let through. Checking every
+matching service against the filters in SQL costs a probe per service; for a selective filter on a
+common word at national scale that is tens of thousands of probes. So the index also lists, for each
+service, terms for the answers to the common filters — its languages, whether it is free, its local
+areas, its taxonomy terms (and their ancestors), the hours it may be open and the map cells of its
+offices. A filter becomes a postings list, intersected with the ranking in numpy before any row
+is read.
+
+Facets are a prefilter: never stricter than the filter. The filter itself (the queryset) is still
+checked on the services left, which is then one short query. Terms start with "#", which no text
+produces, so no query word can match them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import uuid
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from newstart.directory.models import CostOption, Language, Schedule, ServiceAtLocation
+from newstart.directory.opening import WEEKDAY_CODES, local_moment
+
+FACET_PREFIX = "#"
+FREE = "#free"
+# Map cells for the radius filter: a grid of CELL_DEGREES (about 28 km north-south).
+CELL_DEGREES = 0.25
+# A radius covering more cells than this is not worth a prefilter (checked by the queryset alone).
+MAX_CELLS = 400
+_WEEKLY = ("WEEKLY", "")
+
+
+def language_facet(code: str) -> str:
+    return f"#lang:{code.strip().lower()}"
+
+
+def area_facet(slug: str) -> str:
+    return f"#area:{slug}"
+
+
+def taxonomy_facet(term_id: uuid.UUID) -> str:
+    return f"#tax:{term_id}"
+
+
+def open_facet(weekday: str, hour: int) -> str:
+    return f"#open:{weekday}{hour:02d}"
+
+
+def cell_facet(latitude: float, longitude: float) -> str:
+    return f"#cell:{math.floor(latitude / CELL_DEGREES)}:{math.floor(longitude / CELL_DEGREES)}"
+
+
+def language_facets(code: str, families: dict[str, tuple[str, ...]]) -> set[str]:
+    """The facet terms a language filter accepts (any member of its family: "zh" takes Cantonese)."""
+    return {language_facet(member) for member in families.get(code.strip().lower(), (code,))}
+
+
+def open_now_facets(at: dt.datetime) -> set[str]:
+    """The facet of the local hour `at` falls in."""
+    moment = local_moment(at)
+    return {open_facet(WEEKDAY_CODES[moment.weekday()], moment.hour)}
+
+
+def radius_facets(latitude: float, longitude: float, radius_km: float) -> set[str] | None:
+    """The cells a circle touches (from its bounding box); None when too many to be worth it."""
+    lat_span = radius_km / 111.0
+    lon_span = radius_km / max(111.0 * math.cos(math.radians(min(abs(latitude) + lat_span, 89.9))), 1e-6)
+    rows = range(math.floor((latitude - lat_span) / CELL_DEGREES), math.floor((latitude + lat_span) / CELL_DEGREES) + 1)
+    columns = range(
+        math.floor((longitude - lon_span) / CELL_DEGREES), math.floor((longitude + lon_span) / CELL_DEGREES) + 1
+    )
+    if len(rows) * len(columns) > MAX_CELLS:
+        return None
+    return {f"#cell:{row}:{column}" for row in rows for column in columns}
+
+
+def _open_hours(schedule_rule: Sequence[object]) -> set[str]:
+    """The (weekday, hour) slots in which a schedule may be open (a superset of schedule_is_open)."""
+    freq, byday, opens, closes = schedule_rule
+    if (freq or "") not in _WEEKLY or not isinstance(opens, dt.time) or not isinstance(closes, dt.time):
+        return set()
+    days = {code for code in (part.strip().upper() for part in str(byday or "").split(",")) if code in WEEKDAY_CODES}
+    slots: set[str] = set()
+    for code in days:
+        day = WEEKDAY_CODES.index(code)
+        if opens < closes:
+            last = closes.hour if (closes.minute or closes.second or closes.microsecond) else closes.hour - 1
+            slots.update(open_facet(code, hour) for hour in range(opens.hour, last + 1))
+            continue
+        # Past midnight, or round the clock: from opening to midnight, then on the next day.
+        slots.update(open_facet(code, hour) for hour in range(opens.hour, 24))
+        following = WEEKDAY_CODES[(day + 1) % 7]
+        last = closes.hour if (closes.minute or closes.second or closes.microsecond) else closes.hour - 1
+        slots.update(open_facet(following, hour) for hour in range(last + 1))
+    return slots
+
+
+def service_facets(
+    service_ids: Sequence[uuid.UUID], taxonomy_terms: dict[uuid.UUID, Iterable[uuid.UUID]]
+) -> dict[uuid.UUID, set[str]]:
+    """Facet terms of these services (five queries). `taxonomy_terms`: each service's taxonomy terms
+    with their ancestors (the taxonomy filter includes the terms below the one asked for)."""
+    facets: dict[uuid.UUID, set[str]] = defaultdict(set)
+    for service_id, term_ids in taxonomy_terms.items():
+        facets[service_id].update(taxonomy_facet(term_id) for term_id in term_ids)
+    for service_id, code in Language.objects.filter(service_id__in=service_ids).values_list("service_id", "code"):
+        if code:
+            facets[service_id].add(language_facet(code))
+            facets[service_id].add(language_facet(code.split("-")[0]))
+    priced: dict[uuid.UUID, bool] = {}
+    for service_id, amount in CostOption.objects.filter(service_id__in=service_ids).values_list("service_id", "amount"):
+        priced[service_id] = priced.get(service_id, False) or amount is None or amount != 0
+    for service_id, is_priced in priced.items():
+        if not is_priced:
+            facets[service_id].add(FREE)
+    sal_service: dict[uuid.UUID, uuid.UUID] = {}
+    for sal_id, service_id, slug, latitude, longitude, valid in ServiceAtLocation.objects.filter(
+        service_id__in=service_ids
+    ).values_list(
+        "id",
+        "service_id",
+        "location__local_area__slug",
+        "location__latitude",
+        "location__longitude",
+        "location__has_valid_coordinates",
+    ):
+        sal_service[sal_id] = service_id
+        if slug:
+            facets[service_id].add(area_facet(slug))
+        if valid and latitude is not None and longitude is not None:
+            facets[service_id].add(cell_facet(float(latitude), float(longitude)))
+    rule = ("freq", "byday", "opens_at", "closes_at")
+    for service_id, *schedule_rule in Schedule.objects.filter(service_id__in=service_ids).values_list(
+        "service_id", *rule
+    ):
+        facets[service_id].update(_open_hours(schedule_rule))
+    for sal_id, *schedule_rule in Schedule.objects.filter(service_at_location_id__in=list(sal_service)).values_list(
+        "service_at_location_id", *rule
+    ):
+        facets[sal_service[sal_id]].update(_open_hours(schedule_rule))
+    return facets

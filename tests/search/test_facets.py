@@ -1,0 +1,137 @@
+"""Facets: the index's terms for the filters are never stricter than the filters, stay in step with
+the rows they come from, and a filtered search gives the filters' own answer."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from decimal import Decimal
+
+import pytest
+
+from newstart.directory.models import Service
+from newstart.directory.selectors import NearFilter, ServiceFilters, service_list
+from newstart.search.facets import radius_facets
+from newstart.search.services import search_document_terms
+from tests.directory.factories import (
+    AttributeFactory,
+    CostOptionFactory,
+    LanguageFactory,
+    LocalAreaFactory,
+    LocationFactory,
+    ScheduleFactory,
+    ServiceAtLocationFactory,
+    ServiceFactory,
+    TaxonomyTermFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+VANCOUVER = zoneinfo.ZoneInfo("America/Vancouver")
+MONDAY = dt.date(2024, 5, 6)
+
+
+@pytest.fixture
+def directory():
+    """Food banks that differ in every filtered respect."""
+    sunset = LocalAreaFactory(name="Sunset")
+    kitsilano = LocalAreaFactory(name="Kitsilano")
+    food = TaxonomyTermFactory(code="FOOD", name="Food")
+    hampers = TaxonomyTermFactory(code="FOOD-HAMPER", name="Hampers", parent=food, taxonomy_detail=food.taxonomy_detail)
+    services = {}
+    services["punjabi"] = ServiceFactory(name="Sunset food bank")
+    LanguageFactory(service=services["punjabi"], code="pa-Arab", name="Punjabi")
+    CostOptionFactory(service=services["punjabi"], amount=Decimal("0"))
+    AttributeFactory(linked=services["punjabi"], taxonomy_term=hampers)
+    sal = ServiceAtLocationFactory(
+        service=services["punjabi"], location=LocationFactory(local_area=sunset, latitude=49.219, longitude=-123.09)
+    )
+    ScheduleFactory(service=None, service_at_location=sal, byday="FR", opens_at=dt.time(22), closes_at=dt.time(2))
+    services["cantonese"] = ServiceFactory(name="Kitsilano food bank")
+    LanguageFactory(service=services["cantonese"], code="yue", name="Cantonese")
+    CostOptionFactory(service=services["cantonese"], amount=Decimal("5"))
+    AttributeFactory(linked=services["cantonese"], taxonomy_term=food)
+    ServiceAtLocationFactory(
+        service=services["cantonese"],
+        location=LocationFactory(local_area=kitsilano, latitude=49.268, longitude=-123.168),
+    )
+    ScheduleFactory(service=services["cantonese"], byday="MO,TU", opens_at=dt.time(9, 30), closes_at=dt.time(12))
+    services["toronto"] = ServiceFactory(name="Toronto food bank")
+    LanguageFactory(service=services["toronto"], code="en")
+    ServiceAtLocationFactory(service=services["toronto"], location=LocationFactory(latitude=43.65, longitude=-79.38))
+    ScheduleFactory(service=services["toronto"], byday="TU,SA", opens_at=dt.time(0), closes_at=dt.time(0))
+    services["online"] = ServiceFactory(name="Online food bank")
+    return {"services": services, "sunset": sunset, "food": food, "hampers": hampers}
+
+
+def moments() -> list[dt.datetime]:
+    return [
+        dt.datetime.combine(MONDAY + dt.timedelta(days=day), dt.time(hour, 30), tzinfo=VANCOUVER)
+        for day in range(7)
+        for hour in (0, 1, 9, 11, 12, 22, 23)
+    ]
+
+
+def filter_variants(directory) -> list[ServiceFilters]:
+    variants = [ServiceFilters(language=code) for code in ("pa", "pa-arab", "zh", "yue", "en", "fr")]
+    variants += [ServiceFilters(local_area=slug) for slug in ("sunset", "kitsilano", "nowhere")]
+    variants += [ServiceFilters(free=True), ServiceFilters(free=False)]
+    variants += [ServiceFilters(taxonomy_term_id=term.pk) for term in (directory["food"], directory["hampers"])]
+    variants += [ServiceFilters(open_now=True, at=moment) for moment in moments()]
+    variants += [
+        ServiceFilters(near=NearFilter(latitude=lat, longitude=lon, radius_km=km))
+        for lat, lon, km in ((49.26, -123.11, 5), (49.26, -123.11, 15), (43.7, -79.4, 30), (49.2, -123.0, 1))
+    ]
+    return variants
+
+
+def test_every_service_a_filter_lets_through_carries_its_facets(directory):
+    """The facets are a prefilter: whatever a filter admits, the facet prefilter admits too."""
+    from newstart.directory.selectors import _search_facets
+
+    admitted_somewhere = 0
+    for filters in filter_variants(directory):
+        groups = _search_facets(filters)
+        assert groups or filters.free is False, filters  # "not free" has no facet: the filter decides
+        for service in service_list(filters=filters):
+            terms = search_document_terms(service_id=service.pk)
+            assert all(group & terms.keys() for group in groups), (filters, service)
+            admitted_somewhere += 1
+    assert admitted_somewhere > 20
+
+
+def test_a_filtered_search_is_the_filters_answer_ranked(directory):
+    for filters in filter_variants(directory):
+        expected = set(service_list(filters=filters).values_list("pk", flat=True))
+        searched = service_list(filters=ServiceFilters(**{**filters.__dict__, "search": "food bank"}))
+        assert {service.pk for service in searched} == expected, filters
+
+
+def test_facets_follow_the_rows_they_come_from(directory):
+    service = directory["services"]["online"]
+    assert not {"#free", "#lang:fr"} & search_document_terms(service_id=service.pk).keys()
+    LanguageFactory(service=service, code="fr", name="French")
+    option = CostOptionFactory(service=service, amount=Decimal("0"))
+    schedule = ScheduleFactory(service=service, byday="WE", opens_at=dt.time(13), closes_at=dt.time(15))
+    terms = search_document_terms(service_id=service.pk)
+    assert {"#lang:fr", "#free", "#open:WE13", "#open:WE14"} <= terms.keys()
+    assert "#open:WE15" not in terms
+    option.amount = Decimal("2")
+    option.save()
+    schedule.delete()
+    terms = search_document_terms(service_id=service.pk)
+    assert "#free" not in terms and "#open:WE13" not in terms
+    location = LocationFactory(local_area=directory["sunset"], latitude=49.22, longitude=-123.09)
+    ServiceAtLocationFactory(service=service, location=location)
+    assert "#area:sunset" in search_document_terms(service_id=service.pk)
+    location.latitude = 43.65
+    location.longitude = -79.38
+    location.save()
+    toronto_cells = radius_facets(43.65, -79.38, 1)
+    assert toronto_cells and toronto_cells & search_document_terms(service_id=service.pk).keys()
+    assert Service.objects.filter(pk=service.pk).exists()
+
+
+def test_a_huge_radius_is_no_prefilter():
+    assert radius_facets(49.0, -123.0, 5000) is None
+    assert len(radius_facets(49.0, -123.0, 10) or ()) <= 9
