@@ -3,6 +3,8 @@ taxonomy terms and the thesaurus; a rebuild gives the same index."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.core.management import call_command
 
@@ -307,3 +309,29 @@ def test_concurrent_writers_do_not_lose_each_others_postings():
     assert errors == []
     assert doc_count("food") == 2 and doc_count("groceries") == 2
     assert len({service for term, service, _w in search_index_postings() if term == "food"}) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_parallel_rebuild_builds_the_same_index(monkeypatch):
+    """Worker processes (large directories) give the index one process gives."""
+    from django.db import connection
+
+    from newstart.search import services
+
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+        pytest.skip("worker processes cannot open an in-memory SQLite database; runs on PostgreSQL")
+    term = TaxonomyTermFactory(code="LANG", name="Language classes")
+    ConceptFactory(key="language", taxonomy_codes="LANG")
+    for n in range(7):
+        service = ServiceFactory(name=f"English class {n}", description="Conversation and grammar " * (n % 3))
+        if n % 2:
+            AttributeFactory(linked=service, taxonomy_term=term)
+    search_rebuild_index()
+    serial = snapshot()
+    monkeypatch.setattr(services, "PARALLEL_MIN_SERVICES", 1)
+    monkeypatch.setattr(services, "REBUILD_CHUNK_SIZE", 2)
+    assert services._rebuild_workers(7) > 1 or (os.cpu_count() or 1) == 1
+    result = search_rebuild_index()
+    assert result.services == 7
+    assert snapshot() == serial
+    assert Service.objects.count() == 7  # the parent's connection still works after the workers
