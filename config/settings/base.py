@@ -105,7 +105,9 @@ except ValueError as exc:
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers and one writer work at once; the timeout avoids spurious "database is locked".
     DATABASES["default"]["OPTIONS"] = {
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        # A 32 MiB page cache per connection (SQLite's default is 2 MiB): the search index is read
+        # at random and would otherwise go back to the operating system for most pages.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA cache_size=-32768;",
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }

@@ -728,15 +728,13 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
 
 
 def _after_bulk_write() -> None:
-    """PostgreSQL: move the id sequences past the ids written, and refresh the planner's statistics."""
+    """PostgreSQL: move the id sequences past the ids written. (Statistics are autovacuum's job: the
+    index is read by key, which needs none.)"""
     if connection.vendor != "postgresql":
         return
-    models_written = [SearchVocabulary, SearchDocument, SearchDeletion]
     with connection.cursor() as cursor:
-        for statement in connection.ops.sequence_reset_sql(no_style(), models_written):
+        for statement in connection.ops.sequence_reset_sql(no_style(), [SearchVocabulary, SearchDocument]):
             cursor.execute(statement)
-        for model in models_written:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(model._meta.db_table)}")
 
 
 def search_index_postings(*, service_ids: Iterable[uuid.UUID] | None = None) -> set[tuple[str, uuid.UUID, int]]:
