@@ -638,7 +638,8 @@ def render(
         "Each phase runs in its own process: peak RSS (`ru_maxrss`) of the query process is what a web worker "
         f"serving these searches needs; the tracemalloc peak is over {TRACEMALLOC_QUERIES} searches. "
         "The database connection is kept between requests (`DATABASE_CONN_MAX_AGE=600`). PostgreSQL is "
-        "VACUUM ANALYZEd after the bulk load (autovacuum would do so in production); SQLite is used as Django leaves it.",
+        "VACUUM ANALYZEd after the bulk load (autovacuum would do so in production); SQLite is used as Django "
+        "leaves it.",
         "",
         f"Machine: {describe()}; {_os_name()}; Django {django.get_version()}; {', '.join(versions)}. "
         f"Run on {dt.date.today().isoformat()}, {minutes:.0f} minutes in all; load average (1 min) before / after: "

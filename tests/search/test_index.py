@@ -318,7 +318,7 @@ def test_a_parallel_rebuild_builds_the_same_index(monkeypatch):
 
     from newstart.search import services
 
-    if connection.vendor == "sqlite" and connection.is_in_memory_db():
+    if connection.vendor == "sqlite" and connection.is_in_memory_db():  # type: ignore[attr-defined]
         pytest.skip("worker processes cannot open an in-memory SQLite database; runs on PostgreSQL")
     term = TaxonomyTermFactory(code="LANG", name="Language classes")
     ConceptFactory(key="language", taxonomy_codes="LANG")
