@@ -231,9 +231,24 @@ def _is_free() -> Q:
     return Q(Exists(options)) & ~Q(Exists(priced))
 
 
+# Filters whose facets say exactly what they let through (newstart.search.facets).
+_EXACT_FACET_FILTERS = {"language", "local_area", "taxonomy_term_id"}
+
+
+def _facets_decide(filters: ServiceFilters) -> bool:
+    """Whether the facets alone answer the filters: every filter given has an exact facet, so the
+    search need not check its candidates against the queryset."""
+    given = {name for name, value in vars(filters).items() if value is not None} - {"search", "at"}
+    if filters.near is not None and filters.near.radius_km is None:
+        given.discard("near")  # a point without a radius only sorts
+    if filters.free is True:
+        given.discard("free")
+    return given <= _EXACT_FACET_FILTERS
+
+
 def _search_facets(filters: ServiceFilters) -> list[set[str]]:
-    """What the search index can tell of the filters before any row is read (a superset of what
-    they let through: the queryset still decides)."""
+    """What the search index can tell of the filters before any row is read (never less than what
+    they let through; exactly that for the filters of `_facets_decide`)."""
     facets: list[set[str]] = []
     if filters.language:
         facets.append(language_facets(filters.language, LANGUAGE_FAMILIES))
@@ -297,7 +312,11 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
             qs = qs.filter(distance_km__lte=near.radius_km)
     if _search_text(filters):
         ranked, result = search_ranked_queryset(
-            qs, _search_text(filters), near=_point(near), facets=_search_facets(filters)
+            qs,
+            _search_text(filters),
+            near=_point(near),
+            facets=_search_facets(filters),
+            facets_decide=_facets_decide(filters),
         )
         return ranked.order_by(F("search_rank"), "id"), result
     if near is None:

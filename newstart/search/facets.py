@@ -107,9 +107,10 @@ def service_facets(
     for service_id, term_ids in taxonomy_terms.items():
         facets[service_id].update(taxonomy_facet(term_id) for term_id in term_ids)
     for service_id, code in Language.objects.filter(service_id__in=service_ids).values_list("service_id", "code"):
-        if code:
-            facets[service_id].add(language_facet(code))
-            facets[service_id].add(language_facet(code.split("-")[0]))
+        parts = code.strip().lower().split("-") if code else []
+        # Every hyphen prefix: the filter takes a code and its regional forms ("pa" finds "pa-Arab-PK",
+        # and so does "pa-arab").
+        facets[service_id].update(language_facet("-".join(parts[:end])) for end in range(1, len(parts) + 1))
     priced: dict[uuid.UUID, bool] = {}
     for service_id, amount in CostOption.objects.filter(service_id__in=service_ids).values_list("service_id", "amount"):
         priced[service_id] = priced.get(service_id, False) or amount is None or amount != 0

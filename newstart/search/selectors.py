@@ -278,8 +278,11 @@ class Hits:
         return len(self.ids)
 
 
-def _document_rows(numbers: Sequence[int], *, with_dates: bool) -> dict[int, tuple[uuid.UUID, dt.date | None]]:
-    """Document number -> (service id, its assured date when asked for), in one query.
+def _document_rows(
+    numbers: Sequence[int], *, services: bool = True, dates: bool = False
+) -> dict[int, tuple[uuid.UUID | None, dt.date | None]]:
+    """Document number -> (its service's id, the service's assured date), each when asked for, in
+    one query.
 
     Plain SQL on the hot path of every search (a thousand rows): through the ORM, building and
     converting the rows took longer than reading them. The two covering indexes
@@ -297,26 +300,27 @@ def _document_rows(numbers: Sequence[int], *, with_dates: bool) -> dict[int, tup
         condition, parameter = "d.id IN (SELECT value FROM json_each(%s))", [json.dumps(list(numbers))]
         # SQLite's planner prefers the tables' own keys, which read every row: name the covering ones.
         document_index, service_index = " INDEXED BY search_document_service", " INDEXED BY service_freshness"
-    date = ", s.assured_date" if with_dates else ""
-    join = f" JOIN {service} s{service_index} ON s.id = d.service_id" if with_dates else ""
-    sql = f"SELECT d.id, d.service_id{date} FROM {document} d{document_index}{join} WHERE {condition}"  # noqa: S608
-    found: dict[int, tuple[uuid.UUID, dt.date | None]] = {}
+    columns = ", d.service_id" if services else ", NULL"
+    columns += ", s.assured_date" if dates else ", NULL"
+    join = f" JOIN {service} s{service_index} ON s.id = d.service_id" if dates else ""
+    sql = f"SELECT d.id{columns} FROM {document} d{document_index}{join} WHERE {condition}"  # noqa: S608
+    found: dict[int, tuple[uuid.UUID | None, dt.date | None]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, parameter)
-        for row in cursor.fetchall():
-            service_id = row[1] if isinstance(row[1], uuid.UUID) else uuid.UUID(hex=row[1])
-            assured = row[2] if with_dates else None
+        for number, service_id, assured in cursor.fetchall():
+            if isinstance(service_id, str):
+                service_id = uuid.UUID(hex=service_id)
             if isinstance(assured, str):
                 assured = dt.date.fromisoformat(assured)
-            found[row[0]] = (service_id, assured)
+            found[number] = (service_id, assured)
     return found
 
 
 def _candidates(numbers: Sequence[int], scores: npt.NDArray[np.int64], *, with_dates: bool = False) -> list[_Candidate]:
     """The services of these documents, in the same order (one query)."""
-    found = _document_rows(numbers, with_dates=with_dates)
+    found = _document_rows(numbers, dates=with_dates)
     return [
-        _Candidate(number, found[number][0], int(scores[number]), found[number][1])
+        _Candidate(number, cast("uuid.UUID", found[number][0]), int(scores[number]), found[number][1])
         for number in numbers
         if number in found
     ]
@@ -324,9 +328,9 @@ def _candidates(numbers: Sequence[int], scores: npt.NDArray[np.int64], *, with_d
 
 def _with_freshness(candidates: list[_Candidate]) -> list[_Candidate]:
     """The candidates with their services' assured dates (one query)."""
-    found = _document_rows([candidate.number for candidate in candidates], with_dates=True)
+    found = _document_rows([candidate.number for candidate in candidates], services=False, dates=True)
     for candidate in candidates:
-        candidate.assured = found.get(candidate.number, (candidate.service_id, None))[1]
+        candidate.assured = found.get(candidate.number, (None, None))[1]
     return candidates
 
 
@@ -716,16 +720,21 @@ def search_ranked_queryset(
     language: str | None = None,
     near: tuple[float, float] | None = None,
     facets: Sequence[Collection[str]] = (),
+    facets_decide: bool = False,
 ) -> tuple[QuerySet[Service], SearchResult | None]:
     """`qs` narrowed to the services matching `query`, best first (each annotated with `search_rank`,
     1 for the best), and what the engine made of the query (`did_you_mean`, `broader`, `suggestions`).
 
     Only services in `qs` are ranked (apply every other filter first); with `near`, distance counts in
-    the ranking. At most MAX_RESULTS services. A blank query leaves `qs` as it is, with no result.
+    the ranking. `facets` prefilter (see search_services); with `facets_decide` they are exactly `qs`'s
+    filters, and the candidates are not checked against `qs` again. At most MAX_RESULTS services. A
+    blank query leaves `qs` as it is, with no result.
     """
     if not (query or "").strip():
         return qs, None
-    result = search_services(query=query, language=language, near=near, base_qs=qs, facets=facets)
+    # When the facets answer the filters exactly, the candidates need no check against `qs`.
+    base_qs = None if facets_decide and facets else qs
+    result = search_services(query=query, language=language, near=near, base_qs=base_qs, facets=facets)
     return search_rank_annotate(qs, result.service_ids).order_by(F("search_rank")), result
 
 

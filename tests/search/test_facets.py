@@ -41,6 +41,7 @@ def directory():
     services = {}
     services["punjabi"] = ServiceFactory(name="Sunset food bank")
     LanguageFactory(service=services["punjabi"], code="pa-Arab", name="Punjabi")
+    LanguageFactory(service=services["punjabi"], code="ur-Arab-PK", name="Urdu")
     CostOptionFactory(service=services["punjabi"], amount=Decimal("0"))
     AttributeFactory(linked=services["punjabi"], taxonomy_term=hampers)
     sal = ServiceAtLocationFactory(
@@ -73,7 +74,8 @@ def moments() -> list[dt.datetime]:
 
 
 def filter_variants(directory) -> list[ServiceFilters]:
-    variants = [ServiceFilters(language=code) for code in ("pa", "pa-arab", "zh", "yue", "en", "fr")]
+    codes = ("pa", "pa-arab", "zh", "yue", "en", "fr", "ur", "UR-arab", "ur-arab-pk", "ur-ar")
+    variants = [ServiceFilters(language=code) for code in codes]
     variants += [ServiceFilters(local_area=slug) for slug in ("sunset", "kitsilano", "nowhere")]
     variants += [ServiceFilters(free=True), ServiceFilters(free=False)]
     variants += [ServiceFilters(taxonomy_term_id=term.pk) for term in (directory["food"], directory["hampers"])]
@@ -135,3 +137,18 @@ def test_facets_follow_the_rows_they_come_from(directory):
 def test_a_huge_radius_is_no_prefilter():
     assert radius_facets(49.0, -123.0, 5000) is None
     assert len(radius_facets(49.0, -123.0, 10) or ()) <= 9
+
+
+def test_the_facets_decide_only_for_filters_they_answer_exactly(directory):
+    from newstart.directory.selectors import _facets_decide
+
+    assert _facets_decide(ServiceFilters(search="x", language="pa", local_area="sunset", free=True))
+    assert _facets_decide(ServiceFilters(search="x", near=NearFilter(latitude=49.2, longitude=-123.1)))
+    for filters in (
+        ServiceFilters(search="x", free=False),
+        ServiceFilters(search="x", open_now=True),
+        ServiceFilters(search="x", status="active"),
+        ServiceFilters(search="x", near=NearFilter(latitude=49.2, longitude=-123.1, radius_km=5)),
+        ServiceFilters(search="x", taxonomy_id=directory["food"].taxonomy_detail_id),
+    ):
+        assert not _facets_decide(filters), filters
