@@ -14,16 +14,16 @@ offset is wrong for half the year in a zone with daylight saving time.
 Schedules that are not weekly (MONTHLY, or no byday) or lack either time are never
 reported open: we do not guess.
 
-Two levels: ``schedule_is_open`` decides for one schedule; ``open_schedule_prefilter``
-narrows the Schedule table in SQL to rows that *could* be open at a moment, so only a
-handful are checked in Python.
+``schedule_is_open`` decides for one schedule (a service page, a result card).
+``open_schedule_list`` is the same rules in SQL, for filtering a national directory by "open
+now"; only schedules repeating every n > 1 weeks are decided in Python, among the rows
+``open_schedule_prefilter`` keeps (a superset of those open at the moment).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
-from collections.abc import Iterable
 
 from django.conf import settings
 from django.db.models import F, Q, QuerySet, Value
@@ -123,13 +123,6 @@ def open_schedule_prefilter(at: dt.datetime) -> Q:
         & (Q(valid_to__isnull=True) | Q(valid_to__gte=yesterday))
         & (Q(until__isnull=True) | Q(until__gte=yesterday))
     )
-
-
-def open_schedules(at: dt.datetime, schedules: QuerySet[Schedule] | None = None) -> list[Schedule]:
-    """The schedules (of `schedules`, default all) open at `at`."""
-    base = schedules if schedules is not None else Schedule.objects.all()
-    candidates: Iterable[Schedule] = base.filter(open_schedule_prefilter(at))
-    return [schedule for schedule in candidates if schedule_is_open(schedule, at)]
 
 
 def _starts_on(day: dt.date) -> Q:

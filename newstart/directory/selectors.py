@@ -137,16 +137,6 @@ def language_code_q(code: str, *, field: str = "code") -> Q:
     return query
 
 
-def free_service_ids() -> QuerySet:
-    """Services with at least one cost option, every one of them costing nothing."""
-    priced = CostOption.objects.filter(service__isnull=False).filter(Q(amount__isnull=True) | ~Q(amount=0))
-    return (
-        CostOption.objects.filter(service__isnull=False)
-        .exclude(service_id__in=priced.values("service_id"))
-        .values("service_id")
-    )
-
-
 def _open_schedules(at: dt.datetime) -> QuerySet[Schedule]:
     return open_schedule_list(at)
 
@@ -225,7 +215,7 @@ def _filter_services(qs: QuerySet[Service], filters: ServiceFilters) -> QuerySet
 
 
 def _is_free() -> Q:
-    """The service has cost options and every one costs nothing (free_service_ids, correlated)."""
+    """The service has cost options and every one costs nothing."""
     options = CostOption.objects.filter(service_id=OuterRef("pk"))
     priced = options.filter(Q(amount__isnull=True) | ~Q(amount=0))
     return Q(Exists(options)) & ~Q(Exists(priced))

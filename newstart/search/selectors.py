@@ -677,6 +677,8 @@ class SearchRankedQuerySet(QuerySet[M]):
         ids = self._search_ids
         if ids is None or self._result_cache is not None or not isinstance(k, slice) or k.step is not None:
             return super().__getitem__(k)
+        if (k.start or 0) < 0 or (k.stop is not None and k.stop < 0):
+            return super().__getitem__(k)  # Django's own message for negative indexing
         page = ids[k]
         if not page:
             return []

@@ -264,30 +264,17 @@ class _DocumentBuilder:
         self._organization_terms: dict[uuid.UUID, tuple[str, ...]] = {}
         self._taxonomy_terms: dict[uuid.UUID, tuple[str, ...]] = {}
 
-    def _organizations(self, organization_ids: set[uuid.UUID]) -> None:
-        missing = organization_ids - self._organization_terms.keys()
+    @staticmethod
+    def _name_terms(cache: dict[uuid.UUID, tuple[str, ...]], translations: Any, ids: set[uuid.UUID]) -> None:
+        """Fill `cache` with the terms of the names (every translation) of the records `ids` not in it."""
+        missing = ids - cache.keys()
         names: dict[uuid.UUID, list[str]] = defaultdict(list)
         for chunk in _chunks(sorted(missing), _IN_CHUNK):
-            for org_id, name in OrganizationTranslation.objects.filter(master_id__in=chunk).values_list(
-                "master_id", "name"
-            ):
-                names[org_id].append(name)
-        for org_id in missing:
-            self._organization_terms[org_id] = tuple(
-                dict.fromkeys(chain.from_iterable(_text_terms(name) for name in names.get(org_id, ())))
-            )
-
-    def _taxonomy(self, term_ids: set[uuid.UUID]) -> None:
-        missing = term_ids - self._taxonomy_terms.keys()
-        names: dict[uuid.UUID, list[str]] = defaultdict(list)
-        for chunk in _chunks(sorted(missing), _IN_CHUNK):
-            for term_id, name in TaxonomyTermTranslation.objects.filter(master_id__in=chunk).values_list(
-                "master_id", "name"
-            ):
-                names[term_id].append(name)
-        for term_id in missing:
-            self._taxonomy_terms[term_id] = tuple(
-                dict.fromkeys(chain.from_iterable(_text_terms(name) for name in names.get(term_id, ())))
+            for master_id, name in translations.objects.filter(master_id__in=chunk).values_list("master_id", "name"):
+                names[master_id].append(name)
+        for master_id in missing:
+            cache[master_id] = tuple(
+                dict.fromkeys(chain.from_iterable(_text_terms(name) for name in names.get(master_id, ())))
             )
 
     def build(self, service_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, _Document]:
@@ -316,7 +303,11 @@ class _DocumentBuilder:
                     if for_concepts:
                         concept_words[row[0]].extend(text_words)
 
-        self._organizations({org_id for org_id in organization_of.values() if org_id is not None})
+        self._name_terms(
+            self._organization_terms,
+            OrganizationTranslation,
+            {org_id for org_id in organization_of.values() if org_id is not None},
+        )
 
         service_terms: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
         for link_id, term_id in Attribute.objects.filter(link_entity="service", link_id__in=ids).values_list(
@@ -331,7 +322,11 @@ class _DocumentBuilder:
                 link_entity="taxonomy_term", link_type=MAPS_TO, link_id__in=chunk
             ).values_list("link_id", "taxonomy_term_id"):
                 mapped[link_id].add(target_id)
-        self._taxonomy(direct_terms | {target for targets in mapped.values() for target in targets})
+        self._name_terms(
+            self._taxonomy_terms,
+            TaxonomyTermTranslation,
+            direct_terms | {target for targets in mapped.values() for target in targets},
+        )
 
         thesaurus, taxonomy = self.context.thesaurus, self.context.taxonomy
         facets = service_facets(

@@ -254,3 +254,13 @@ def test_filters_keep_the_best_services_they_let_through(batch, largest, monkeyp
     limited = search_services(query="food bank", base_qs=Service.objects.filter(url=""), limit=4)
     assert limited.service_ids == [service_id for service_id in everything if service_id not in chosen][:4]
     assert search_services(query="food bank", base_qs=Service.objects.none()).service_ids == []
+
+
+def test_a_ranked_queryset_refuses_negative_slices_like_any_queryset():
+    for n in range(3):
+        ServiceFactory(name=f"Food bank {n}")
+    qs = search_filter_queryset(Service.objects.all(), "food bank")
+    assert qs.count() == 3
+    assert [service.search_rank for service in qs[1:3]] == [2, 3]
+    with pytest.raises(ValueError, match="Negative indexing"):
+        qs[-2:]
