@@ -38,6 +38,7 @@ from newstart.search.facets import (
     area_facet,
     language_facets,
     open_now_facets,
+    open_now_sure_facets,
     radius_facets,
     taxonomy_facet,
 )
@@ -225,18 +226,30 @@ def _is_free() -> Q:
 _EXACT_FACET_FILTERS = {"language", "local_area", "taxonomy_term_id"}
 
 
+def _inexact_filters(filters: ServiceFilters) -> set[str]:
+    """The filters given that no facet answers exactly (the queryset decides them)."""
+    # A point only sorts; with a radius, the search engine checks the distance itself.
+    given = {name for name, value in vars(filters).items() if value is not None} - {"search", "at", "near"}
+    if filters.free is True:
+        given.discard("free")
+    return given - _EXACT_FACET_FILTERS
+
+
 def _facets_decide(filters: ServiceFilters) -> bool:
     """Whether the facets alone answer the filters: every filter given has an exact facet, so the
     search need not check its candidates against the queryset."""
-    given = {name for name, value in vars(filters).items() if value is not None} - {"search", "at"}
-    if filters.near is not None and filters.near.radius_km is None:
-        given.discard("near")  # a point without a radius only sorts
-    if filters.free is True:
-        given.discard("free")
-    return given <= _EXACT_FACET_FILTERS
+    return not _inexact_filters(filters)
 
 
-def _search_facets(filters: ServiceFilters) -> list[set[str]]:
+def _sure_facets(filters: ServiceFilters, at: dt.datetime) -> list[set[str]] | None:
+    """Facets whose services certainly pass the filters the facets do not answer exactly: a candidate
+    in every group needs no check against the queryset (None: some such filter has none)."""
+    if _inexact_filters(filters) == {"open_now"} and filters.open_now is True:
+        return [open_now_sure_facets(at)]
+    return None
+
+
+def _search_facets(filters: ServiceFilters, at: dt.datetime | None = None) -> list[set[str]]:
     """What the search index can tell of the filters before any row is read (never less than what
     they let through; exactly that for the filters of `_facets_decide`)."""
     facets: list[set[str]] = []
@@ -249,7 +262,7 @@ def _search_facets(filters: ServiceFilters) -> list[set[str]]:
     if filters.taxonomy_term_id is not None:
         facets.append({taxonomy_facet(filters.taxonomy_term_id)})
     if filters.open_now is True:
-        facets.append(open_now_facets(filters.at or timezone.now()))
+        facets.append(open_now_facets(at or filters.at or timezone.now()))
     near = filters.near
     if near is not None and near.radius_km is not None:
         cells = radius_facets(near.latitude, near.longitude, near.radius_km)
@@ -275,9 +288,11 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
     """service_list, and what the search engine made of `filters.search` (None without a search):
     the corrected query, the broader needs searched instead, needs to suggest."""
     qs = _filter_services(Service.objects.all(), filters)
+    # One moment for the filter and the facets that stand for it.
+    at = filters.at or timezone.now()
     if filters.open_now is not None:
         # Open by its own schedules, or at a location open by its own (correlated: cheap per service).
-        open_schedules = _open_schedules(filters.at or timezone.now())
+        open_schedules = _open_schedules(at)
         is_open = Q(Exists(open_schedules.filter(service_id=OuterRef("pk")))) | Q(
             Exists(open_schedules.filter(service_at_location__service_id=OuterRef("pk")))
         )
@@ -298,17 +313,20 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
             .values("distance")[:1]
         )
         qs = qs.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
-        if near.radius_km is not None:
-            qs = qs.filter(distance_km__lte=near.radius_km)
     if _search_text(filters):
+        # The engine applies the radius itself, from the offices' coordinates (no subquery per candidate).
         ranked, result = search_ranked_queryset(
             qs,
             _search_text(filters),
             near=_point(near),
-            facets=_search_facets(filters),
+            within_km=near.radius_km if near is not None else None,
+            facets=_search_facets(filters, at),
             facets_decide=_facets_decide(filters),
+            sure_facets=_sure_facets(filters, at),
         )
         return ranked.order_by(F("search_rank"), "id"), result
+    if near is not None and near.radius_km is not None:
+        qs = qs.filter(distance_km__lte=near.radius_km)
     if near is None:
         return qs.order_by("id"), None
     return qs.order_by(F("distance_km").asc(nulls_last=True), "id"), None

@@ -13,6 +13,7 @@ from django.utils.translation import gettext
 from simple_history.utils import bulk_update_with_history
 
 from newstart.directory.models import Attribute, Service, TaxonomyTerm
+from newstart.search.services import search_index_services
 
 # The change reason recorded in each service's history when the secretariat verifies it.
 VERIFIED_CHANGE_REASON = "Marked as verified"
@@ -57,6 +58,8 @@ def service_mark_verified(*, services: QuerySet[Service] | Iterable[Service], us
         default_change_reason=VERIFIED_CHANGE_REASON,
         default_date=now,
     )
+    # A bulk update sends no post_save: the search index ranks by the assured date, so tell it.
+    search_index_services(service_ids=[service.pk for service in rows])
     return len(rows)
 
 

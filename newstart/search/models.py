@@ -110,6 +110,12 @@ class SearchDocument(models.Model):
 
     `terms` holds little-endian int32 SearchVocabulary ids followed by one uint8 weight per term
     (newstart.search.postings).
+
+    The values a search re-ranks by are copied here from the directory when the document is built,
+    so that ranking reads one narrow row per hit, by its number, instead of joining the service and
+    its offices: `assured_day` (the service's assured date as days since 1970-01-01, for freshness)
+    and `points` (its located offices' latitude and longitude, little-endian float64 pairs, for
+    distance and the radius filter).
     """
 
     id = models.AutoField(primary_key=True)
@@ -117,6 +123,8 @@ class SearchDocument(models.Model):
         "directory.Service", verbose_name=_("service"), on_delete=models.CASCADE, related_name="search_document"
     )
     terms = models.BinaryField(_("terms"), default=b"")
+    assured_day = models.IntegerField(_("assured date (days since 1970)"), null=True, blank=True)
+    points = models.BinaryField(_("office coordinates"), default=b"")
 
     class Meta:
         verbose_name = _("search index document")

@@ -1,5 +1,5 @@
-"""The binary form of the index's lists: postings (documents and weights of a term) and documents'
-term lists (vocabulary ids and weights of a document).
+"""The binary form of the index's lists: postings (documents and weights of a term), documents'
+term lists (vocabulary ids and weights of a document) and documents' office coordinates.
 
 Both are the same layout: n little-endian int32 keys, ascending, then n uint8 weights. A postings
 list is read with one `numpy.frombuffer` and scored with vectorised additions, so a search reads
@@ -8,6 +8,9 @@ store the same bytes (identical scores by construction).
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -61,3 +64,26 @@ def postings_merge(blob: bytes | memoryview | None, changes: dict[int, int]) -> 
         order = np.argsort(keys, kind="stable")
         keys, weights = keys[order], weights[order]
     return postings_encode(keys, weights)
+
+
+# A document's office coordinates: (latitude, longitude) pairs of little-endian float64, the same
+# doubles on every database (the radius filter must agree with the directory's SQL haversine).
+POINT_DTYPE = np.dtype("<f8")
+
+
+def points_encode(points: Sequence[tuple[float, float]]) -> bytes:
+    """The bytes of a document's office coordinates, in the order given."""
+    return np.asarray(points, dtype=POINT_DTYPE).reshape(-1, 2).tobytes() if points else b""
+
+
+def points_decode(data: bytes | memoryview | None) -> npt.NDArray[np.float64]:
+    """Office coordinates as an (n, 2) array of latitudes and longitudes."""
+    return np.frombuffer(bytes(data or b""), dtype=POINT_DTYPE).reshape(-1, 2)
+
+
+_EPOCH = 719163  # date(1970, 1, 1).toordinal()
+
+
+def day_number(value: dt.date | None) -> int | None:
+    """A date as days since 1970-01-01 (SearchDocument.assured_day)."""
+    return None if value is None else value.toordinal() - _EPOCH

@@ -15,9 +15,9 @@ import json
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from operator import itemgetter
+from functools import partial
 from typing import Any, Self, TypeVar, cast
 
 import numpy as np
@@ -29,10 +29,10 @@ from django.db.models.sql.where import WhereNode
 from django.utils import timezone
 
 from newstart.directory.geo import EARTH_RADIUS_KM
-from newstart.directory.models import Location, Service, ServiceAtLocation
+from newstart.directory.models import Service
 from newstart.search.labels import TextForm, text_form_from_units, unit_of
 from newstart.search.models import Concept, ConceptLabel, ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
-from newstart.search.postings import postings_decode
+from newstart.search.postings import points_decode, postings_decode
 from newstart.search.services import CONCEPT_LINK_WEIGHTS, CONCEPT_TERM_PREFIX, INDEX_SIZE_TERM, concept_term
 from newstart.search.text import (
     MAX_TERM_LENGTH,
@@ -93,13 +93,38 @@ class Suggestion:
     language: str = "en"
 
 
+@dataclass(frozen=True)
+class _Ranking:
+    """Hits as parallel arrays, best first: document numbers, final scores, relevance (the integer
+    text and concept score) and km to the nearest located office (NaN: none, or no point given).
+
+    The engine works on document numbers to the end; services' ids are read only for what is shown
+    (a page of the ranked queryset) or when `SearchResult.hits` is asked for."""
+
+    numbers: npt.NDArray[np.int64]
+    scores: npt.NDArray[np.float64]
+    relevance: npt.NDArray[np.int64]
+    distances: npt.NDArray[np.float64]
+
+    @classmethod
+    def empty(cls) -> _Ranking:
+        return cls(
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.float64),
+            np.zeros(0, dtype=np.int64),
+            np.zeros(0, dtype=np.float64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+
 @dataclass
 class SearchResult:
     """Ranked services (best first) and what the engine understood of the query."""
 
     query: str
     language: str | None
-    hits: list[SearchHit] = field(default_factory=list)
     # Concept keys the query matched (most specific first).
     concepts: list[str] = field(default_factory=list)
     # The query with misspelt words corrected, when a correction was used.
@@ -109,6 +134,37 @@ class SearchResult:
     # Phrases to try when nothing was found at all (the texts of `suggested`).
     suggestions: list[str] = field(default_factory=list)
     suggested: list[Suggestion] = field(default_factory=list)
+    ranking: _Ranking = field(default_factory=_Ranking.empty, repr=False)
+    _hits: list[SearchHit] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def document_numbers(self) -> list[int]:
+        """The hits' index document numbers, best first."""
+        return cast("list[int]", self.ranking.numbers.tolist())
+
+    @property
+    def hits(self) -> list[SearchHit]:
+        """The hits with their services' ids (one query per 5,000 hits, the first time)."""
+        if self._hits is None:
+            ranking = self.ranking
+            services = _document_services(self.document_numbers)
+            self._hits = [
+                SearchHit(
+                    service_id=services[number],
+                    score=score,
+                    relevance=relevance,
+                    distance_km=None if math.isnan(distance) else distance,
+                )
+                for number, score, relevance, distance in zip(
+                    ranking.numbers.tolist(),
+                    ranking.scores.tolist(),
+                    ranking.relevance.tolist(),
+                    ranking.distances.tolist(),
+                    strict=True,
+                )
+                if number in services
+            ]
+        return self._hits
 
     @property
     def service_ids(self) -> list[uuid.UUID]:
@@ -256,14 +312,6 @@ def _ranked_documents(scores: npt.NDArray[np.int64], depth: int | None) -> npt.N
     return cast("npt.NDArray[np.int64]", found[np.argsort(-keys, kind="stable")])
 
 
-@dataclass
-class _Candidate:
-    number: int
-    service_id: uuid.UUID
-    relevance: int
-    assured: dt.date | None = None
-
-
 class Hits:
     """Ids for the `in_search_hits` lookup: not a list, so that Django passes them on as they are
     instead of preparing each one (thousands per search)."""
@@ -278,151 +326,185 @@ class Hits:
         return len(self.ids)
 
 
-def _document_rows(
-    numbers: Sequence[int], *, services: bool = True, dates: bool = False
-) -> dict[int, tuple[uuid.UUID | None, dt.date | None]]:
-    """Document number -> (its service's id, the service's assured date), each when asked for, in
-    one query.
-
-    Plain SQL on the hot path of every search (a thousand rows): through the ORM, building and
-    converting the rows took longer than reading them. The two covering indexes
-    (search_document_service, service_freshness) mean no table row is read.
-    """
-    if not numbers:
-        return {}
-    document = SearchDocument._meta.db_table
-    service = Service._meta.db_table
-    parameter: list[Any]
+def _numbers_condition(numbers: Sequence[int], column: str = "d.id") -> tuple[str, list[Any]]:
+    """`column IN (numbers)` as SQL with one parameter (an array, or a JSON array on SQLite)."""
     if connection.vendor == "postgresql":
-        condition, parameter = "d.id = ANY(%s)", [list(numbers)]
-        document_index = service_index = ""
-    else:
-        condition, parameter = "d.id IN (SELECT value FROM json_each(%s))", [json.dumps(list(numbers))]
-        # SQLite's planner prefers the tables' own keys, which read every row: name the covering ones.
-        document_index, service_index = " INDEXED BY search_document_service", " INDEXED BY service_freshness"
-    columns = ", d.service_id" if services else ", NULL"
-    columns += ", s.assured_date" if dates else ", NULL"
-    join = f" JOIN {service} s{service_index} ON s.id = d.service_id" if dates else ""
-    sql = f"SELECT d.id{columns} FROM {document} d{document_index}{join} WHERE {condition}"  # noqa: S608
-    found: dict[int, tuple[uuid.UUID | None, dt.date | None]] = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameter)
-        for number, service_id, assured in cursor.fetchall():
-            if isinstance(service_id, str):
-                service_id = uuid.UUID(hex=service_id)
-            if isinstance(assured, str):
-                assured = dt.date.fromisoformat(assured)
-            found[number] = (service_id, assured)
+        return f"{column} = ANY(%s)", [list(numbers)]
+    return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(numbers))]  # noqa: S608
+
+
+def _document_services(numbers: Sequence[int]) -> dict[int, uuid.UUID]:
+    """Document number -> its service's id (a query per 5,000 documents)."""
+    found: dict[int, uuid.UUID] = {}
+    for start in range(0, len(numbers), _IN_BATCH):
+        chunk = numbers[start : start + _IN_BATCH]
+        found.update(SearchDocument.objects.filter(id__in_search_hits=Hits(chunk)).values_list("id", "service_id"))
     return found
 
 
-def _candidates(numbers: Sequence[int], scores: npt.NDArray[np.int64], *, with_dates: bool = False) -> list[_Candidate]:
-    """The services of these documents, in the same order (one query)."""
-    found = _document_rows(numbers, dates=with_dates)
-    return [
-        _Candidate(number, cast("uuid.UUID", found[number][0]), int(scores[number]), found[number][1])
-        for number in numbers
-        if number in found
-    ]
+# Stands for "never verified" in the day numbers read for freshness.
+_NO_DATE = -(2**40)
 
 
-def _with_freshness(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The candidates with their services' assured dates (one query)."""
-    found = _document_rows([candidate.number for candidate in candidates], services=False, dates=True)
-    for candidate in candidates:
-        candidate.assured = found.get(candidate.number, (None, None))[1]
-    return candidates
+def _aligned(numbers: npt.NDArray[np.int64], rows: list[tuple[Any, ...]]) -> npt.NDArray[np.float64]:
+    """The rows' (number, value) pairs as values in the order of `numbers`, the smallest value when a
+    number has several and NaN when it has none."""
+    values = np.full(len(numbers), np.nan)
+    if not rows or not len(numbers):
+        return values
+    table = np.array(rows, dtype=np.float64)
+    order = np.argsort(numbers, kind="stable")
+    positions = order[np.searchsorted(numbers[order], table[:, 0].astype(np.int64))]
+    # Every row's number is one of `numbers` (the query asked for no others).
+    np.fmin.at(values, positions, table[:, 1])
+    return values
+
+
+def _document_values(numbers: npt.NDArray[np.int64], column: str) -> list[tuple[Any, ...]]:
+    """(number, value of `column`) of these documents, one narrow row each read by its key."""
+    condition, parameter = _numbers_condition(numbers.tolist(), "id")
+    value = f"COALESCE(assured_day, {_NO_DATE})" if column == "assured_day" else column
+    sql = f"SELECT id, {value} FROM {SearchDocument._meta.db_table} WHERE {condition}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, parameter)
+        return cursor.fetchall()
+
+
+def _assured_days(numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
+    """Days since 1970-01-01 of each document's service's assured date (_NO_DATE: never verified;
+    NaN: the document is gone), in one query of integers (SearchDocument.assured_day)."""
+    if not len(numbers):
+        return np.zeros(0)
+    return _aligned(numbers, _document_values(numbers, "assured_day"))
 
 
 def _is_unfiltered(base_qs: QuerySet[Service] | None) -> bool:
     return base_qs is None or (base_qs.model is Service and not base_qs.query.where and not base_qs.query.is_sliced)
 
 
-def _filtered(
-    ranked: npt.NDArray[np.int64], scores: npt.NDArray[np.int64], base_qs: QuerySet[Service] | None, depth: int
-) -> list[_Candidate]:
-    """The best `depth` ranked documents whose services are in `base_qs`.
+@dataclass(frozen=True)
+class _Radius:
+    """Only services with a located office within `km` of `point`."""
 
-    Candidates are checked against the filters in rank order, a batch at a time (one query, a
-    primary-key probe each: the directory's filters are correlated EXISTS), the batches growing with
-    what the previous ones showed of the filters' selectivity. The cost follows the number of
+    point: tuple[float, float]
+    km: float
+
+
+def _in_queryset(numbers: npt.NDArray[np.int64], base_qs: QuerySet[Service]) -> npt.NDArray[np.bool_]:
+    """Which of these documents' services `base_qs` lets through (one query: a primary-key probe
+    each, the directory's filters being correlated EXISTS)."""
+    allowed = (
+        base_qs.order_by()
+        .filter(search_document__id__in_search_hits=Hits(numbers.tolist()))
+        .values_list("search_document__id", flat=True)
+    )
+    return np.isin(numbers, np.fromiter(allowed, dtype=np.int64))
+
+
+def _checked(
+    ranked: npt.NDArray[np.int64],
+    base_qs: QuerySet[Service] | None,
+    radius: _Radius | None,
+    depth: int,
+    sure: npt.NDArray[np.bool_] | None = None,
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64] | None]:
+    """The best `depth` ranked documents within `radius` whose services are in `base_qs`, and their
+    distances when a radius was checked. Documents marked `sure` are known to be in `base_qs`.
+
+    Candidates are checked in rank order, a batch at a time: the radius from their offices'
+    coordinates (one query, distances in numpy), then the filters (one query). The batches grow with
+    what the previous ones showed of the checks' selectivity, so the cost follows the number of
     candidates checked, never the size of the directory.
     """
-    if _is_unfiltered(base_qs):
-        return _candidates(ranked[:depth].tolist(), scores, with_dates=True)
-    assert base_qs is not None
-    passed: list[_Candidate] = []
-    position = 0
-    # The first batch: enough for the page asked for when the filters let most candidates through.
+    check = None if _is_unfiltered(base_qs) else base_qs
+    if check is None and radius is None:
+        return ranked[:depth], None
+    passed: list[npt.NDArray[np.int64]] = [np.zeros(0, dtype=np.int64)]
+    distances: list[npt.NDArray[np.float64]] = [np.zeros(0)]
+    found = position = 0
+    # The first batch: enough for the page asked for when the checks let most candidates through.
     batch = min(FILTER_BATCH, depth + depth // 4 + 10)
-    while position < len(ranked) and len(passed) < depth:
-        chunk = _candidates(ranked[position : position + batch].tolist(), scores)
+    while position < len(ranked) and found < depth:
+        chunk = ranked[position : position + batch]
         position += batch
-        hits = Hits(candidate.service_id for candidate in chunk)
-        allowed = set(base_qs.order_by().filter(pk__in_search_hits=hits).values_list("pk", flat=True))
-        passed.extend(candidate for candidate in chunk if candidate.service_id in allowed)
-        share = max(len(allowed) / max(len(chunk), 1), 0.01)
-        batch = min(MAX_FILTER_BATCH, max(2 * batch, math.ceil((depth - len(passed)) / share * 1.2)))
-    return _with_freshness(passed[:depth])
+        km = np.zeros(0)
+        if radius is not None:
+            km = _nearest_km(chunk, radius.point)
+            inside = km <= radius.km  # NaN (no located office) is never inside
+            chunk, km = chunk[inside], km[inside]
+        if check is not None and len(chunk):
+            allowed = np.ones(len(chunk), dtype=bool)
+            unsure = ~sure[chunk] if sure is not None else allowed.copy()
+            if unsure.any():
+                allowed[unsure] = _in_queryset(chunk[unsure], check)
+            chunk = chunk[allowed]
+            if radius is not None:
+                km = km[allowed]
+        passed.append(chunk)
+        distances.append(km)
+        share = max(len(chunk) / batch, 0.01)
+        found += len(chunk)
+        batch = min(MAX_FILTER_BATCH, max(2 * batch, math.ceil((depth - found) / share * 1.2)))
+    numbers = np.concatenate(passed)[:depth]
+    return numbers, (np.concatenate(distances)[:depth] if radius is not None else None)
+
+
+def _facet_mask(size: int, facets: Sequence[Collection[str]], known: _Known) -> npt.NDArray[np.bool_]:
+    """By document number (below `size`): whether the document is in every group of facets (any of
+    the group's terms)."""
+    inside = np.ones(size, dtype=bool)
+    for group in facets:
+        allowed = np.zeros(size, dtype=bool)
+        for term in group:
+            keys = postings_decode(known.postings.get(term))[0]
+            allowed[keys[keys < size]] = True
+        inside &= allowed
+    return inside
 
 
 def _apply_facets(scores: npt.NDArray[np.int64], facets: Sequence[Collection[str]], known: _Known) -> None:
     """Zero the scores of documents outside the facets: each group (any of its terms) must hold."""
-    for group in facets:
-        allowed = np.zeros(len(scores), dtype=bool)
-        for term in group:
-            keys = postings_decode(known.postings.get(term))[0]
-            allowed[keys[keys < len(scores)]] = True
-        scores[~allowed] = 0
+    if facets:
+        scores[~_facet_mask(len(scores), facets, known)] = 0
 
 
-def _score(
+def _search(
     weights: dict[str, int],
+    *,
     known: _Known,
     base_qs: QuerySet[Service] | None,
     depth: int,
-    facets: Sequence[Collection[str]] = (),
-) -> list[_Candidate]:
-    """The best `depth` services of `base_qs` (within `facets`) by score."""
+    facets: Sequence[Collection[str]],
+    sure_facets: Sequence[Collection[str]] | None,
+    near: tuple[float, float] | None,
+    radius: _Radius | None,
+    today: dt.date,
+) -> _Ranking:
+    """The best `depth` services of `base_qs` (within `facets` and `radius`), in their final order."""
     if not weights:
-        return []
+        return _Ranking.empty()
     scores = _scores(weights, known)
     _apply_facets(scores, facets, known)
-    ranked = _ranked_documents(scores, depth if _is_unfiltered(base_qs) else None)
-    return _filtered(ranked, scores, base_qs, depth)
+    unchecked = _is_unfiltered(base_qs) and radius is None
+    ranked = _ranked_documents(scores, depth if unchecked else None)
+    sure = _facet_mask(len(scores), sure_facets, known) if sure_facets and not unchecked else None
+    numbers, distances = _checked(ranked, base_qs, radius, depth, sure)
+    if distances is None:
+        distances = _nearest_km(numbers, near) if near is not None else np.full(len(numbers), np.nan)
+    return _rerank(numbers, scores[numbers], distances, near is not None, today)
 
 
-def _nearest_km(numbers: Sequence[int], near: tuple[float, float]) -> dict[int, float]:
-    """Document number -> km from `near` to its service's nearest located office (one query, plain
-    SQL by document number, distances in numpy)."""
-    if not numbers:
-        return {}
-    quote = connection.ops.quote_name
-    document, at_location, location = (
-        SearchDocument._meta.db_table,
-        ServiceAtLocation._meta.db_table,
-        Location._meta.db_table,
-    )
-    parameter: list[Any]
-    if connection.vendor == "postgresql":
-        condition, parameter = "d.id = ANY(%s)", [list(numbers)]
-        document_index = ""
-    else:
-        condition, parameter = "d.id IN (SELECT value FROM json_each(%s))", [json.dumps(list(numbers))]
-        document_index = " INDEXED BY search_document_service"
-    sql = (
-        f"SELECT d.id, l.{quote('latitude')}, l.{quote('longitude')} FROM {document} d{document_index} "  # noqa: S608
-        f"JOIN {at_location} a ON a.service_id = d.service_id JOIN {location} l ON l.id = a.location_id "
-        f"WHERE {condition} AND l.has_valid_coordinates AND l.latitude IS NOT NULL AND l.longitude IS NOT NULL"
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, parameter)
-        rows = cursor.fetchall()
+def _nearest_km(numbers: npt.NDArray[np.int64], near: tuple[float, float]) -> npt.NDArray[np.float64]:
+    """Km from `near` to each document's service's nearest located office (NaN: none), in the order
+    of `numbers` (one query of the documents' coordinates, SearchDocument.points; distances in numpy)."""
+    if not len(numbers):
+        return np.zeros(0)
+    rows = [(number, points_decode(points)) for number, points in _document_values(numbers, "points") if points]
     if not rows:
-        return {}
-    found = np.array([row[0] for row in rows], dtype=np.int64)
-    latitudes = np.radians(np.array([float(row[1]) for row in rows]))
-    longitudes = np.radians(np.array([float(row[2]) for row in rows]))
+        return np.full(len(numbers), np.nan)
+    offices = np.concatenate([points for _number, points in rows])
+    owners = np.repeat([number for number, _points in rows], [len(points) for _number, points in rows])
+    latitudes, longitudes = np.radians(offices[:, 0]), np.radians(offices[:, 1])
     origin_lat, origin_lon = math.radians(near[0]), math.radians(near[1])
     # Haversine, as newstart.directory.geo.haversine_km, for every office at once.
     a = (
@@ -430,36 +512,36 @@ def _nearest_km(numbers: Sequence[int], near: tuple[float, float]) -> dict[int, 
         + math.cos(origin_lat) * np.cos(latitudes) * np.sin((longitudes - origin_lon) / 2) ** 2
     )
     km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
-    nearest: dict[int, float] = {}
-    for number, distance in zip(found.tolist(), km.tolist(), strict=True):
-        if number not in nearest or distance < nearest[number]:
-            nearest[number] = distance
-    return nearest
+    return _aligned(numbers, list(zip(owners.tolist(), km.tolist(), strict=True)))
 
 
-def _rerank(scored: list[_Candidate], near: tuple[float, float] | None, today: dt.date) -> list[SearchHit]:
+def _rerank(
+    numbers: npt.NDArray[np.int64],
+    relevance: npt.NDArray[np.int64],
+    distances: npt.NDArray[np.float64],
+    near: bool,
+    today: dt.date,
+) -> _Ranking:
     """Final order: relevance with a small freshness bonus and, near a point, a distance decay."""
-    if not scored:
-        return []
-    distances = _nearest_km([candidate.number for candidate in scored], near) if near is not None else {}
-    ranked: list[tuple[float, int, SearchHit]] = []
-    for candidate in scored:
-        relevance = candidate.relevance
-        score = float(relevance)
-        if candidate.assured is not None:
-            age = max((today - candidate.assured).days, 0)
-            score *= 1 + FRESHNESS_WEIGHT * 0.5 ** (age / FRESHNESS_HALF_LIFE_DAYS)
-        nearest = distances.get(candidate.number)
-        if near is not None:
-            km = nearest if nearest is not None else UNLOCATED_KM
-            score *= (1 - DISTANCE_WEIGHT) + DISTANCE_WEIGHT * 0.5 ** (km / DISTANCE_HALF_LIFE_KM)
-        hit = SearchHit(
-            service_id=candidate.service_id, score=round(score, 6), relevance=relevance, distance_km=nearest
-        )
-        ranked.append((-hit.score, candidate.number, hit))
+    if not len(numbers):
+        return _Ranking.empty()
+    days = _assured_days(numbers)
+    # A document gone since it was scored (its service deleted meanwhile) is dropped.
+    kept = ~np.isnan(days)
+    if not kept.all():
+        numbers, relevance, distances, days = numbers[kept], relevance[kept], distances[kept], days[kept]
+    present = days != _NO_DATE
+    scores = relevance.astype(np.float64)
+    age = np.maximum(today.toordinal() - dt.date(1970, 1, 1).toordinal() - days, 0)
+    bonus = 1 + FRESHNESS_WEIGHT * 0.5 ** (age / FRESHNESS_HALF_LIFE_DAYS)
+    scores = np.where(present, scores * bonus, scores)
+    if near:
+        km = np.where(np.isnan(distances), UNLOCATED_KM, distances)
+        scores = scores * ((1 - DISTANCE_WEIGHT) + DISTANCE_WEIGHT * 0.5 ** (km / DISTANCE_HALF_LIFE_KM))
+    scores = np.round(scores, 6)
     # Equal scores keep the index's order (document numbers), as the cut to `depth` did.
-    ranked.sort(key=itemgetter(0, 1))
-    return [hit for _score, _number, hit in ranked]
+    order = np.lexsort((numbers, -scores))
+    return _Ranking(numbers[order], scores[order], relevance[order], distances[order])
 
 
 def _suggestions(language: str | None) -> list[Suggestion]:
@@ -492,13 +574,17 @@ def search_services(
     base_qs: QuerySet[Service] | None = None,
     limit: int | None = None,
     facets: Sequence[Collection[str]] = (),
+    within_km: float | None = None,
+    sure_facets: Sequence[Collection[str]] | None = None,
 ) -> SearchResult:
     """Services matching `query`, best first.
 
     `language` is the query's language when known (else detected from its script and words);
-    `near` a (latitude, longitude) that nearer services are preferred to; `base_qs` restricts the
+    `near` a (latitude, longitude) that nearer services are preferred to, and with `within_km` only
+    services with a located office that close are found; `base_qs` restricts the
     search to some services (filters); `facets` are index terms (newstart.search.facets) the services
-    `base_qs` lets through are known to have, a quick prefilter (each group: any of its terms);
+    `base_qs` lets through are known to have, a quick prefilter (each group: any of its terms), and
+    a service in every group of `sure_facets` is known to be in `base_qs` (not checked again);
     `limit` caps the hits (at most MAX_RESULTS). Words that
     match nothing are corrected (`did_you_mean`); when nothing matches, the query's broader concepts
     are searched (`broader`); when even that finds nothing, `suggestions` lists needs to try.
@@ -531,27 +617,31 @@ def search_services(
             term = concept_term(match.broader_key)
             weights[term] = max(weights.get(term, 0), broader_weight)
 
-    facet_terms = {term for group in facets for term in group}
+    facet_terms = {term for group in (*facets, *(sure_facets or ())) for term in group}
     known.add({term for term in weights if term.startswith(CONCEPT_TERM_PREFIX)} | facet_terms)
-    today = timezone.localdate()
-    result.hits = _rerank(_score(weights, known, base_qs, depth, facets), near, today)
-    if not result.hits and matches:
-        result.broader, result.hits = _broader_fallback(ordered, known, base_qs, depth, near, today, facets)
-    if not result.hits:
+    search = partial(
+        _search,
+        known=known,
+        base_qs=base_qs,
+        depth=depth,
+        facets=facets,
+        sure_facets=sure_facets,
+        near=near,
+        radius=_Radius(near, within_km) if near is not None and within_km is not None else None,
+        today=timezone.localdate(),
+    )
+    result.ranking = search(weights)
+    if not len(result.ranking) and matches:
+        result.broader, result.ranking = _broader_fallback(ordered, known, search)
+    if not len(result.ranking):
         result.suggested = _suggestions(result.language)
         result.suggestions = [suggestion.text for suggestion in result.suggested]
     return result
 
 
 def _broader_fallback(
-    matches: list[_ConceptMatch],
-    known: _Known,
-    base_qs: QuerySet[Service] | None,
-    depth: int,
-    near: tuple[float, float] | None,
-    today: dt.date,
-    facets: Sequence[Collection[str]] = (),
-) -> tuple[list[str], list[SearchHit]]:
+    matches: list[_ConceptMatch], known: _Known, search: Callable[[dict[str, int]], _Ranking]
+) -> tuple[list[str], _Ranking]:
     """Climb from the matched concepts to their broader concepts until some service is found."""
     frontier = sorted({match.key for match in matches})
     seen = set(frontier)
@@ -563,14 +653,14 @@ def _broader_fallback(
         seen.update(frontier)
         weights = {concept_term(key): CONCEPT_QUERY_WEIGHT for key in frontier}
         known.add(set(weights))
-        hits = _rerank(_score(weights, known, base_qs, depth, facets), near, today)
-        if hits:
-            return frontier, hits
-    return [], []
+        ranking = search(weights)
+        if len(ranking):
+            return frontier, ranking
+    return [], _Ranking.empty()
 
 
 class _PositionIn(Func):
-    """The 1-based position of a service-id column's value in a list of service ids.
+    """The 1-based position of a column's value in a list of service ids or document numbers.
 
     Compiles to one array parameter on PostgreSQL (array_position) and to a simple CASE over bound
     parameters elsewhere: either costs microseconds to build, where Django's Case(When(...)) with a
@@ -579,17 +669,22 @@ class _PositionIn(Func):
 
     output_field = IntegerField()
 
-    def __init__(self, field: str, service_ids: Sequence[uuid.UUID]) -> None:
+    def __init__(self, field: str, values: Sequence[Any]) -> None:
         super().__init__(F(field))
-        self.service_ids = list(service_ids)
+        self.values = list(values)
 
     def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         column_sql, column_params = compiler.compile(self.source_expressions[0])
+        is_uuid = isinstance(self.source_expressions[0].output_field, UUIDField)
         if connection.vendor == "postgresql":
-            return f"array_position(%s::uuid[], {column_sql})", [self.service_ids, *column_params]
-        prepare = Service._meta.pk.get_db_prep_value  # type: ignore[union-attr]
-        branches = " ".join(f"WHEN %s THEN {position}" for position in range(1, len(self.service_ids) + 1))
-        params = [prepare(service_id, connection) for service_id in self.service_ids]
+            array_type = "uuid" if is_uuid else "integer"
+            return f"array_position(%s::{array_type}[], {column_sql})", [self.values, *column_params]
+        branches = " ".join(f"WHEN %s THEN {position}" for position in range(1, len(self.values) + 1))
+        if is_uuid:
+            prepare = Service._meta.pk.get_db_prep_value  # type: ignore[union-attr]
+            params = [prepare(value, connection) for value in self.values]
+        else:
+            params = [int(value) for value in self.values]
         return f"CASE {column_sql} {branches} END", [*column_params, *params]
 
 
@@ -617,7 +712,7 @@ UUIDField.register_lookup(_InHits)
 IntegerField.register_lookup(_InHits)
 
 
-def _with_hits(node: Any, page: list[uuid.UUID]) -> Any:
+def _with_hits(node: Any, page: list[Any]) -> Any:
     """A copy of a WHERE tree with its hits lookup narrowed to `page`."""
     if isinstance(node, _InHits):
         return _InHits(node.lhs, Hits(page))
@@ -633,20 +728,21 @@ class SearchRankedQuerySet(QuerySet[M]):
 
     The query itself is complete (the hits as an IN filter, the rank as an annotation), so anything
     done with it is right. As it came from the search, it counts its hits without a query and a
-    slice (a page) narrows both to the page's ids first, because the engine has already checked that
-    every hit passes the queryset's filters. Filtering or re-ordering it afterwards turns those
+    slice (a page) narrows both to the page's hits first, because the engine has already checked
+    that every hit passes the queryset's filters. Filtering or re-ordering it afterwards turns those
     shortcuts off.
     """
 
-    _search_ids: list[uuid.UUID] | None = None
+    # The hits (service ids, or index document numbers), best first.
+    _search_hits: list[Any] | None = None
 
     def _clone(self) -> Self:
         clone: Self = super()._clone()  # type: ignore[misc]
-        clone._search_ids = self._search_ids
+        clone._search_hits = self._search_hits
         return clone
 
     def _without_shortcut(self, qs: Self) -> Self:
-        qs._search_ids = None
+        qs._search_hits = None
         return qs
 
     def _filter_or_exclude(self, negate: bool, args: Any, kwargs: Any) -> Self:
@@ -669,17 +765,17 @@ class SearchRankedQuerySet(QuerySet[M]):
         return qs
 
     def count(self) -> int:
-        if self._search_ids is not None and self._result_cache is None:
-            return len(self._search_ids)
+        if self._search_hits is not None and self._result_cache is None:
+            return len(self._search_hits)
         return super().count()
 
     def __getitem__(self, k: Any) -> Any:
-        ids = self._search_ids
-        if ids is None or self._result_cache is not None or not isinstance(k, slice) or k.step is not None:
+        hits = self._search_hits
+        if hits is None or self._result_cache is not None or not isinstance(k, slice) or k.step is not None:
             return super().__getitem__(k)
         if (k.start or 0) < 0 or (k.stop is not None and k.stop < 0):
             return super().__getitem__(k)  # Django's own message for negative indexing
-        page = ids[k]
+        page = hits[k]
         if not page:
             return []
         clone = cast("Any", self)._chain()
@@ -687,13 +783,26 @@ class SearchRankedQuerySet(QuerySet[M]):
         rank = clone.query.annotations.get("search_rank")
         if isinstance(rank, _PositionIn):
             narrowed = copy.copy(rank)
-            narrowed.service_ids = list(page)
+            narrowed.values = list(page)
             clone.query.annotations["search_rank"] = narrowed
         rows = list(clone)
         # Positions within the page, back to positions in the whole ranking.
         for row in rows:
-            row.search_rank = ids.index(row.pk, k.start or 0) + 1  # type: ignore[attr-defined]
+            row.search_rank += k.start or 0  # type: ignore[attr-defined]
         return rows
+
+
+def _ranked(qs: QuerySet[M], field: str, hits: list[Any]) -> QuerySet[M]:
+    """`qs` narrowed to the rows whose `field` is one of `hits`, ranked by their position there, as a
+    SearchRankedQuerySet (the queryset's own class, a manager's custom queryset, keeps its methods)."""
+    ranked: Any = qs.filter(**{f"{field}__in_search_hits": Hits(hits)}).annotate(search_rank=_PositionIn(field, hits))
+    ranked.__class__ = type("SearchRanked" + ranked.__class__.__name__, (SearchRankedQuerySet, ranked.__class__), {})
+    ranked._search_hits = hits
+    return cast("QuerySet[M]", ranked)
+
+
+def _no_hits(qs: QuerySet[M]) -> QuerySet[M]:
+    return cast("QuerySet[M]", qs.none().annotate(search_rank=Value(0, output_field=IntegerField())))
 
 
 def search_rank_annotate(qs: QuerySet[M], service_ids: Sequence[uuid.UUID], *, field: str = "pk") -> QuerySet[M]:
@@ -703,16 +812,11 @@ def search_rank_annotate(qs: QuerySet[M], service_ids: Sequence[uuid.UUID], *, f
     Filtering on the service's own id (`field="pk"`), the result pages cheaply (SearchRankedQuerySet):
     `service_ids` must then all be in `qs`, as the search engine's hits among `qs` are."""
     if not service_ids:
-        return cast("QuerySet[M]", qs.none().annotate(search_rank=Value(0, output_field=IntegerField())))
+        return _no_hits(qs)
     ids = list(service_ids)
-    rank = _PositionIn(field, ids)
     if field != "pk":
-        return cast("QuerySet[M]", qs.filter(**{f"{field}__in": ids}).annotate(search_rank=rank))
-    ranked: Any = qs.filter(pk__in_search_hits=Hits(ids)).annotate(search_rank=rank)
-    # The queryset's own class (a manager's custom queryset) keeps its methods; the shortcut is added.
-    ranked.__class__ = type("SearchRanked" + ranked.__class__.__name__, (SearchRankedQuerySet, ranked.__class__), {})
-    ranked._search_ids = ids
-    return cast("QuerySet[M]", ranked)
+        return cast("QuerySet[M]", qs.filter(**{f"{field}__in": ids}).annotate(search_rank=_PositionIn(field, ids)))
+    return _ranked(qs, "pk", ids)
 
 
 def search_ranked_queryset(
@@ -721,23 +825,38 @@ def search_ranked_queryset(
     *,
     language: str | None = None,
     near: tuple[float, float] | None = None,
+    within_km: float | None = None,
     facets: Sequence[Collection[str]] = (),
     facets_decide: bool = False,
+    sure_facets: Sequence[Collection[str]] | None = None,
 ) -> tuple[QuerySet[Service], SearchResult | None]:
     """`qs` narrowed to the services matching `query`, best first (each annotated with `search_rank`,
     1 for the best), and what the engine made of the query (`did_you_mean`, `broader`, `suggestions`).
 
     Only services in `qs` are ranked (apply every other filter first); with `near`, distance counts in
-    the ranking. `facets` prefilter (see search_services); with `facets_decide` they are exactly `qs`'s
-    filters, and the candidates are not checked against `qs` again. At most MAX_RESULTS services. A
-    blank query leaves `qs` as it is, with no result.
+    the ranking, and with `within_km` only services with a located office that close to `near` are
+    found (the engine checks it: `qs` need not). `facets` prefilter (see search_services); with
+    `facets_decide` they are exactly `qs`'s filters, and the candidates are not checked against `qs`
+    again; a candidate in every group of `sure_facets` is known to pass `qs`'s filters and is not
+    checked either. At most MAX_RESULTS services. A blank query leaves `qs` as it is, with no result.
     """
     if not (query or "").strip():
         return qs, None
     # When the facets answer the filters exactly, the candidates need no check against `qs`.
     base_qs = None if facets_decide and facets else qs
-    result = search_services(query=query, language=language, near=near, base_qs=base_qs, facets=facets)
-    return search_rank_annotate(qs, result.service_ids).order_by(F("search_rank")), result
+    result = search_services(
+        query=query,
+        language=language,
+        near=near,
+        within_km=within_km,
+        base_qs=base_qs,
+        facets=facets,
+        sure_facets=sure_facets,
+    )
+    if not len(result.ranking):
+        return _no_hits(qs), result
+    # Hits stay document numbers: only the page shown is turned into services.
+    return _ranked(qs, "search_document__id", result.document_numbers).order_by(F("search_rank")), result
 
 
 def search_filter_queryset(

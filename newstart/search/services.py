@@ -9,6 +9,7 @@ sees a half-updated service. Bulk loads (importer, demo) write without signals a
 from __future__ import annotations
 
 import contextvars
+import datetime as dt
 import json
 import multiprocessing
 import os
@@ -41,7 +42,14 @@ from newstart.search.models import (
     SearchDocument,
     SearchVocabulary,
 )
-from newstart.search.postings import postings_count, postings_decode, postings_encode, postings_merge
+from newstart.search.postings import (
+    day_number,
+    points_encode,
+    postings_count,
+    postings_decode,
+    postings_encode,
+    postings_merge,
+)
 from newstart.search.text import (
     MAX_TERM_LENGTH,
     correctable,
@@ -244,6 +252,9 @@ class _Document:
 
     terms: dict[str, int] = field(default_factory=dict)
     concepts: dict[int, tuple[str, int]] = field(default_factory=dict)  # concept id -> (link, weight)
+    # What re-ranking reads (SearchDocument.assured_day and .points).
+    assured_day: int | None = None
+    points: bytes = b""
 
     def link(self, concept_id: int, link: str) -> None:
         weight = CONCEPT_LINK_WEIGHTS[link]
@@ -279,7 +290,13 @@ class _DocumentBuilder:
 
     def build(self, service_ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, _Document]:
         """The documents of the services that exist among `service_ids`."""
-        organization_of = dict(Service.objects.filter(id__in=service_ids).values_list("id", "organization_id"))
+        organization_of: dict[uuid.UUID, uuid.UUID | None] = {}
+        assured: dict[uuid.UUID, dt.date | None] = {}
+        for service_id, organization_id, assured_date in Service.objects.filter(id__in=service_ids).values_list(
+            "id", "organization_id", "assured_date"
+        ):
+            organization_of[service_id] = organization_id
+            assured[service_id] = assured_date
         if not organization_of:
             return {}
         ids = list(organization_of)
@@ -338,7 +355,10 @@ class _DocumentBuilder:
         )
         documents: dict[uuid.UUID, _Document] = {}
         for service_id, org_id in organization_of.items():
-            document = _Document()
+            document = _Document(
+                assured_day=day_number(assured[service_id]),
+                points=points_encode(facets.points.get(service_id, ())),
+            )
             service_texts = texts.get(service_id, [])
             if org_id is not None:
                 service_texts.append((ORGANIZATION_NAME_WEIGHT, self._organization_terms.get(org_id, ())))
@@ -361,7 +381,7 @@ class _DocumentBuilder:
                     document.link(concept_id, ConceptLink.TEXT)
             for concept_id, (_link, weight) in document.concepts.items():
                 doc_terms[concept_term(thesaurus.keys[concept_id])] = weight
-            doc_terms.update(dict.fromkeys(facets.get(service_id, ()), FACET_WEIGHT))
+            doc_terms.update(dict.fromkeys(facets.terms.get(service_id, ()), FACET_WEIGHT))
             documents[service_id] = document
         return documents
 
@@ -492,7 +512,11 @@ def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _
     }
     new_services = [service_id for service_id in documents if service_id not in existing]
     if new_services:
-        _insert(SearchDocument, ("service", "terms"), ((_service_key(service_id), b"") for service_id in new_services))
+        _insert(
+            SearchDocument,
+            ("service", "terms", "points"),
+            ((_service_key(service_id), b"", b"") for service_id in new_services),
+        )
     numbers = {service_id: number for service_id, (number, _terms) in existing.items()}
     if new_services:
         numbers.update(
@@ -507,13 +531,14 @@ def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _
     for number, terms in existing.values():
         for vocabulary_id in postings_decode(terms)[0].tolist():
             changes[vocabulary_id][number] = 0
-    forward: list[tuple[bytes, int]] = []
+    forward: list[tuple[bytes, int | None, bytes, int]] = []
     for service_id, document in documents.items():
         number = numbers[service_id]
         pairs = sorted((term_ids[term], weight) for term, weight in document.terms.items())
         for vocabulary_id, weight in pairs:
             changes[vocabulary_id][number] = weight
-        forward.append((postings_encode([pair[0] for pair in pairs], [pair[1] for pair in pairs]), number))
+        terms = postings_encode([pair[0] for pair in pairs], [pair[1] for pair in pairs])
+        forward.append((terms, document.assured_day, document.points, number))
 
     updated: list[tuple[bytes, int, int]] = []
     for chunk in _chunks(sorted(changes), _IN_CHUNK):
@@ -521,7 +546,7 @@ def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _
             merged = postings_merge(postings, changes[vocabulary_id])
             updated.append((merged, postings_count(merged), vocabulary_id))
     _update(SearchVocabulary, ("postings", "doc_count"), updated)
-    _update(SearchDocument, ("terms",), forward)
+    _update(SearchDocument, ("terms", "assured_day", "points"), forward)
     gone = [number for service_id, (number, _terms) in existing.items() if service_id not in documents]
     SearchDocument.objects.filter(id__in=gone).delete()
 
@@ -576,6 +601,8 @@ class _FlatDocuments:
     term_numbers: bytes
     weights: bytes
     lengths: bytes
+    assured_days: list[int | None]
+    points: list[bytes]
 
 
 def _flatten(builder: _DocumentBuilder, chunk: Sequence[uuid.UUID]) -> _FlatDocuments:
@@ -583,6 +610,8 @@ def _flatten(builder: _DocumentBuilder, chunk: Sequence[uuid.UUID]) -> _FlatDocu
     numbers = _TermNumbers()
     term_numbers, weights, lengths = array("i"), array("B"), array("i")
     services: list[uuid.UUID] = []
+    assured_days: list[int | None] = []
+    points: list[bytes] = []
     for service_id in chunk:
         document = documents.get(service_id)
         if document is None:
@@ -591,8 +620,17 @@ def _flatten(builder: _DocumentBuilder, chunk: Sequence[uuid.UUID]) -> _FlatDocu
         term_numbers.extend(map(numbers.__getitem__, document.terms))
         weights.extend(document.terms.values())
         lengths.append(len(document.terms))
+        assured_days.append(document.assured_day)
+        points.append(document.points)
     return _FlatDocuments(
-        len(chunk), services, list(numbers), term_numbers.tobytes(), weights.tobytes(), lengths.tobytes()
+        len(chunk),
+        services,
+        list(numbers),
+        term_numbers.tobytes(),
+        weights.tobytes(),
+        lengths.tobytes(),
+        assured_days,
+        points,
     )
 
 
@@ -666,6 +704,8 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
         weight_parts: list[np.ndarray] = []
         length_parts: list[np.ndarray] = []
         indexed: list[uuid.UUID] = []
+        assured_days: list[int | None] = []
+        points: list[bytes] = []
         with tqdm(total=len(ids), disable=not progress, unit="service", desc="search index") as bar:
             for flat in _flat_documents(ids, workers):
                 # The chunk's own term numbers, renumbered into the index's.
@@ -674,6 +714,8 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
                 weight_parts.append(np.frombuffer(flat.weights, dtype=np.uint8))
                 length_parts.append(np.frombuffer(flat.lengths, dtype=np.int32))
                 indexed.extend(flat.services)
+                assured_days.extend(flat.assured_days)
+                points.extend(flat.points)
                 bar.update(flat.size)
         for model in (SearchDocument, SearchDeletion, SearchVocabulary):
             model.objects.all()._raw_delete(model.objects.db)  # type: ignore[attr-defined]
@@ -704,7 +746,7 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
                     yield (index + 1, term, 0, True, b"")
             yield (len(vocabulary) + 1, INDEX_SIZE_TERM, len(indexed), False, b"")
 
-        def document_rows() -> Iterator[tuple[int, Any, bytes]]:
+        def document_rows() -> Iterator[tuple[int, Any, bytes, int | None, bytes]]:
             end = 0
             for number, service_id in enumerate(indexed, start=1):
                 start, end = end, end + int(document_lengths[number - 1])
@@ -713,10 +755,12 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
                     number,
                     _service_key(service_id),
                     postings_encode(term_numbers[start:end] + 1, weights[start:end]),
+                    assured_days[number - 1],
+                    points[number - 1],
                 )
 
         _insert(SearchVocabulary, ("id", "term", "doc_count", "in_labels", "postings"), vocabulary_rows())
-        _insert(SearchDocument, ("id", "service", "terms"), document_rows())
+        _insert(SearchDocument, ("id", "service", "terms", "assured_day", "points"), document_rows())
         _insert(SearchDeletion, ("key", "term"), _deletion_rows(vocabulary))
         _after_bulk_write()
     return RebuildResult(services=len(indexed), postings=len(term_numbers), vocabulary=len(vocabulary))

@@ -83,6 +83,13 @@ def filter_variants(directory) -> list[ServiceFilters]:
         ServiceFilters(near=NearFilter(latitude=lat, longitude=lon, radius_km=km))
         for lat, lon, km in ((49.26, -123.11, 5), (49.26, -123.11, 15), (43.7, -79.4, 30), (49.2, -123.0, 1))
     ]
+    # A radius with filters the queryset decides, and one too wide for map cells.
+    vancouver = NearFilter(latitude=49.26, longitude=-123.11, radius_km=15)
+    variants += [
+        ServiceFilters(near=vancouver, free=False),
+        ServiceFilters(near=vancouver, language="pa", open_now=True, at=moments()[10]),
+        ServiceFilters(near=NearFilter(latitude=49.26, longitude=-123.11, radius_km=5000)),
+    ]
     return variants
 
 
@@ -93,7 +100,9 @@ def test_every_service_a_filter_lets_through_carries_its_facets(directory):
     admitted_somewhere = 0
     for filters in filter_variants(directory):
         groups = _search_facets(filters)
-        assert groups or filters.free is False, filters  # "not free" has no facet: the filter decides
+        # "Not free" has no facet (the filter decides), nor has a radius too wide for map cells.
+        too_wide = filters.near is not None and (filters.near.radius_km or 0) > 1000
+        assert groups or filters.free is False or too_wide, filters
         for service in service_list(filters=filters):
             terms = search_document_terms(service_id=service.pk)
             assert all(group & terms.keys() for group in groups), (filters, service)
@@ -132,9 +141,12 @@ def test_facets_follow_the_rows_they_come_from(directory):
     assert toronto_cells and toronto_cells & search_document_terms(service_id=service.pk).keys()
 
 
-def test_a_huge_radius_is_no_prefilter():
+def test_a_radius_takes_the_finest_grid_that_needs_few_cells():
+    city = radius_facets(49.0, -123.0, 10) or set()
+    assert city and all(term.startswith("#cellf:") for term in city) and len(city) <= 42
+    region = radius_facets(49.0, -123.0, 50) or set()
+    assert region and all(term.startswith("#cell:") for term in region) and len(region) <= 24
     assert radius_facets(49.0, -123.0, 5000) is None
-    assert len(radius_facets(49.0, -123.0, 10) or ()) <= 9
 
 
 def test_the_facets_decide_only_for_filters_they_answer_exactly(directory):
@@ -142,11 +154,68 @@ def test_the_facets_decide_only_for_filters_they_answer_exactly(directory):
 
     assert _facets_decide(ServiceFilters(search="x", language="pa", local_area="sunset", free=True))
     assert _facets_decide(ServiceFilters(search="x", near=NearFilter(latitude=49.2, longitude=-123.1)))
+    # The radius is the engine's own check (from the offices' coordinates), not the queryset's.
+    assert _facets_decide(ServiceFilters(search="x", near=NearFilter(latitude=49.2, longitude=-123.1, radius_km=5)))
     for filters in (
         ServiceFilters(search="x", free=False),
         ServiceFilters(search="x", open_now=True),
         ServiceFilters(search="x", status="active"),
-        ServiceFilters(search="x", near=NearFilter(latitude=49.2, longitude=-123.1, radius_km=5)),
         ServiceFilters(search="x", taxonomy_id=directory["food"].taxonomy_detail_id),
     ):
         assert not _facets_decide(filters), filters
+
+
+SCHEDULE_VARIANTS: list[dict[str, object]] = [
+    {},
+    {"byday": " mo , tu "},
+    {"byday": "1MO,2TU"},
+    {"byday": "SA,SU", "opens_at": dt.time(10), "closes_at": dt.time(14)},
+    {"byday": "FR", "opens_at": dt.time(22), "closes_at": dt.time(2)},
+    {"byday": "TU", "opens_at": dt.time(0), "closes_at": dt.time(0)},
+    {"byday": "WE", "opens_at": dt.time(9, 0, 1), "closes_at": dt.time(11, 59, 59)},
+    {"byday": "TH", "opens_at": dt.time(8, 30), "closes_at": dt.time(12, 0, 0, 500)},
+    {"freq": ""},
+    {"freq": "MONTHLY"},
+    {"opens_at": None},
+    {"valid_from": MONDAY + dt.timedelta(days=2)},
+    {"valid_to": MONDAY + dt.timedelta(days=1)},
+    {"until": MONDAY + dt.timedelta(days=3)},
+    {"dtstart": MONDAY - dt.timedelta(days=30)},
+    {"interval": 2, "dtstart": MONDAY - dt.timedelta(days=7)},
+    {"interval": 1, "byday": "MO,WE,FR", "opens_at": dt.time(9, 30), "closes_at": dt.time(12, 15)},
+]
+
+
+@pytest.mark.django_db(transaction=False)
+@pytest.mark.parametrize("variant", SCHEDULE_VARIANTS, ids=str)
+def test_opening_facets_bound_schedule_is_open(variant):
+    """"#open:" holds whenever the schedule is open (a prefilter); "#openall:" only when it is open
+    throughout that hour, every week (a candidate with it needs no check)."""
+    from newstart.directory.models import Schedule
+    from newstart.directory.opening import WEEKDAY_CODES, schedule_is_open
+    from newstart.search.facets import (
+        SCHEDULE_RULE,
+        _open_hours,
+        _whole_hours,
+        open_all_hour_facet,
+        open_facet,
+    )
+
+    values = {"freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": dt.time(9), "closes_at": dt.time(17)}
+    schedule = Schedule(**{**values, **variant})
+    rule = [getattr(schedule, name) for name in SCHEDULE_RULE]
+    may, whole = _open_hours(rule), _whole_hours(rule)
+    offsets = [dt.timedelta(seconds=second) for second in (0, 1, 1799, 1800, 3599)]
+    for day in range(21):
+        date = MONDAY - dt.timedelta(days=7) + dt.timedelta(days=day)
+        code = WEEKDAY_CODES[date.weekday()]
+        for hour in range(24):
+            start = dt.datetime(date.year, date.month, date.day, hour, tzinfo=VANCOUVER)
+            open_at = [schedule_is_open(schedule, start + offset) for offset in offsets]
+            if any(open_at):
+                assert open_facet(code, hour) in may, (variant, date, hour)
+            if open_all_hour_facet(code, hour) in whole:
+                assert all(open_at), (variant, date, hour)
+    if not (variant.keys() & {"freq", "opens_at", "byday", "valid_from", "valid_to", "until", "dtstart", "interval"}):
+        assert open_all_hour_facet("MO", 9) in whole and open_all_hour_facet("MO", 16) in whole
+        assert open_all_hour_facet("MO", 17) not in whole

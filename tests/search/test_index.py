@@ -3,13 +3,17 @@ taxonomy terms and the thesaurus; a rebuild gives the same index."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
-from newstart.directory.models import Attribute, Service
+from newstart.directory.models import Attribute, Service, ServiceAtLocation
+from newstart.directory.services import service_mark_verified
 from newstart.search.models import ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
+from newstart.search.postings import day_number, points_decode
 from newstart.search.selectors import search_service_concepts
 from newstart.search.services import (
     ConceptDataError,
@@ -22,7 +26,9 @@ from newstart.search.services import (
 )
 from tests.directory.factories import (
     AttributeFactory,
+    LocationFactory,
     OrganizationFactory,
+    ServiceAtLocationFactory,
     ServiceFactory,
     TaxonomyTermFactory,
 )
@@ -43,7 +49,17 @@ def snapshot():
     postings = sorted(search_index_postings(), key=str)
     links = search_service_concepts(service_ids=SearchDocument.objects.values_list("service_id", flat=True))
     vocabulary = sorted(SearchVocabulary.objects.filter(doc_count__gt=0).values_list("term", "doc_count"))
-    return postings, links, vocabulary
+    values = sorted(
+        (str(service_id), day, bytes(points))
+        for service_id, day, points in SearchDocument.objects.values_list("service_id", "assured_day", "points")
+    )
+    return postings, links, vocabulary, values
+
+
+def ranking_values(service) -> tuple[int | None, list[tuple[float, float]]]:
+    """What re-ranking reads of a service's document: its assured day and office coordinates."""
+    day, points = SearchDocument.objects.filter(service=service).values_list("assured_day", "points").get()
+    return day, [tuple(pair) for pair in points_decode(points).tolist()]
 
 
 def test_a_new_service_is_indexed_with_field_weights():
@@ -155,15 +171,39 @@ def test_incremental_index_equals_a_rebuild():
     concept = ConceptFactory(key="language", taxonomy_codes="LANG")
     ConceptLabelFactory(concept=concept, text="english class")
     organization = OrganizationFactory(name="Harbour Society")
-    for name in ("English class for adults", "Lớp tiếng Anh", "英语课程", "Conversation circle"):
-        service = ServiceFactory(organization=organization, name=name)
+    for n, name in enumerate(("English class for adults", "Lớp tiếng Anh", "英语课程", "Conversation circle")):
+        service = ServiceFactory(
+            organization=organization, name=name, assured_date=dt.date(2025, 1, 1) + dt.timedelta(days=n) if n else None
+        )
         AttributeFactory(linked=service, taxonomy_term=term)
+        if n % 2:
+            ServiceAtLocationFactory(service=service, location=LocationFactory(latitude=49 + n, longitude=-123))
     gone = ServiceFactory(name="Temporary listing")
     gone.delete()
     incremental = snapshot()
     result = search_rebuild_index()
     assert result.services == 4
     assert snapshot() == incremental
+
+
+def test_documents_keep_what_reranking_reads_in_step(admin_user):
+    service = ServiceFactory(name="Harbour food bank", assured_date=None)
+    assert ranking_values(service) == (None, [])
+    service.assured_date = dt.date(1970, 1, 11)
+    service.save()
+    assert ranking_values(service)[0] == 10
+    # Marking verified is a bulk update (no post_save): the index is told all the same.
+    service_mark_verified(services=[service], user=admin_user)
+    assert ranking_values(service)[0] == day_number(timezone.localdate())
+    office = LocationFactory(latitude=49.25, longitude=-123.1)
+    ServiceAtLocationFactory(service=service, location=office)
+    ServiceAtLocationFactory(service=service, location=LocationFactory(latitude=None, longitude=None))
+    assert ranking_values(service)[1] == [(49.25, -123.1)]
+    office.latitude, office.longitude = 43.65, -79.38
+    office.save()
+    assert ranking_values(service)[1] == [(43.65, -79.38)]
+    ServiceAtLocation.objects.filter(service=service).delete()
+    assert ranking_values(service)[1] == []
 
 
 def test_bulk_writes_reindex_once():
@@ -323,9 +363,14 @@ def test_a_parallel_rebuild_builds_the_same_index(monkeypatch):
     term = TaxonomyTermFactory(code="LANG", name="Language classes")
     ConceptFactory(key="language", taxonomy_codes="LANG")
     for n in range(7):
-        service = ServiceFactory(name=f"English class {n}", description="Conversation and grammar " * (n % 3))
+        service = ServiceFactory(
+            name=f"English class {n}",
+            description="Conversation and grammar " * (n % 3),
+            assured_date=dt.date(2025, 3, n + 1),
+        )
         if n % 2:
             AttributeFactory(linked=service, taxonomy_term=term)
+            ServiceAtLocationFactory(service=service, location=LocationFactory(latitude=43 + n / 10, longitude=-79))
     search_rebuild_index()
     serial = snapshot()
     monkeypatch.setattr(services, "PARALLEL_MIN_SERVICES", 1)
