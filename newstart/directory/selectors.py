@@ -313,8 +313,10 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
             .values("distance")[:1]
         )
         qs = qs.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
+        if near.radius_km is not None and not _search_text(filters):
+            # With a search, the engine applies the radius itself, from the offices' coordinates.
+            qs = qs.filter(distance_km__lte=near.radius_km)
     if _search_text(filters):
-        # The engine applies the radius itself, from the offices' coordinates (no subquery per candidate).
         ranked, result = search_ranked_queryset(
             qs,
             _search_text(filters),
@@ -325,8 +327,6 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
             sure_facets=_sure_facets(filters, at),
         )
         return ranked.order_by(F("search_rank"), "id"), result
-    if near is not None and near.radius_km is not None:
-        qs = qs.filter(distance_km__lte=near.radius_km)
     if near is None:
         return qs.order_by("id"), None
     return qs.order_by(F("distance_km").asc(nulls_last=True), "id"), None
