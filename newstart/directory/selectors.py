@@ -35,6 +35,7 @@ from newstart.directory.models import (
 from newstart.directory.opening import open_schedule_list
 from newstart.search.facets import (
     FREE,
+    Facets,
     area_facet,
     language_facets,
     open_now_facets,
@@ -241,7 +242,7 @@ def _facets_decide(filters: ServiceFilters) -> bool:
     return not _inexact_filters(filters)
 
 
-def _sure_facets(filters: ServiceFilters, at: dt.datetime) -> list[set[str]] | None:
+def _sure_facets(filters: ServiceFilters, at: dt.datetime) -> list[Facets] | None:
     """Facets whose services certainly pass the filters the facets do not answer exactly: a candidate
     in every group needs no check against the queryset (None: some such filter has none)."""
     if _inexact_filters(filters) == {"open_now"} and filters.open_now is True:
@@ -249,10 +250,10 @@ def _sure_facets(filters: ServiceFilters, at: dt.datetime) -> list[set[str]] | N
     return None
 
 
-def _search_facets(filters: ServiceFilters, at: dt.datetime | None = None) -> list[set[str]]:
+def _search_facets(filters: ServiceFilters, at: dt.datetime | None = None) -> list[Facets]:
     """What the search index can tell of the filters before any row is read (never less than what
     they let through; exactly that for the filters of `_facets_decide`)."""
-    facets: list[set[str]] = []
+    facets: list[Facets] = []
     if filters.language:
         facets.append(language_facets(filters.language, LANGUAGE_FAMILIES))
     if filters.local_area:

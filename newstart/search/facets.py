@@ -10,9 +10,9 @@ is read.
 
 Facets are a prefilter: never stricter than the filter. The filter itself (the queryset) is still
 checked on the services left, which is then one short query, except where a facet is exact (a
-language, an area, a taxonomy term, free) or says a service certainly passes ("#openall:", open
-throughout the hour every week). Terms start with "#", which no text
-produces, so no query word can match them.
+language, an area, a taxonomy term, free) or says a service certainly passes (open throughout a
+quarter of an hour every week: the opening facets' weights carry quarter-hour masks). Terms start
+with "#", which no text produces, so no query word can match them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from newstart.directory.models import CostOption, Language, Schedule, ServiceAtLocation
@@ -50,13 +50,25 @@ def taxonomy_facet(term_id: uuid.UUID) -> str:
 
 
 def open_facet(weekday: str, hour: int) -> str:
-    """The service may be open at some moment of this hour of the week."""
+    """An hour of the week; the term's weight says in which of its quarters the service may be open
+    (bits 0-3) and in which it is certainly open, throughout and every week (bits 4-7)."""
     return f"#open:{weekday}{hour:02d}"
 
 
-def open_all_hour_facet(weekday: str, hour: int) -> str:
-    """The service is open throughout this hour of the week, every week (whatever the date)."""
-    return f"#openall:{weekday}{hour:02d}"
+@dataclass(frozen=True)
+class WeightedFacet:
+    """A facet term held only where its weight shares a bit with `bits` (see open_facet)."""
+
+    term: str
+    bits: int
+
+
+# A group of facets, any of which a service must have.
+Facets = Collection[str | WeightedFacet]
+
+
+def facet_term(facet: str | WeightedFacet) -> str:
+    return facet.term if isinstance(facet, WeightedFacet) else facet
 
 
 def cell_facets(latitude: float, longitude: float) -> set[str]:
@@ -72,16 +84,22 @@ def language_facets(code: str, families: dict[str, tuple[str, ...]]) -> set[str]
     return {language_facet(member) for member in families.get(code.strip().lower(), (code,))}
 
 
-def open_now_facets(at: dt.datetime) -> set[str]:
-    """The facet of the local hour `at` falls in (services that may be open then)."""
+def _quarter_of(at: dt.datetime) -> tuple[str, int, int]:
     moment = local_moment(at)
-    return {open_facet(WEEKDAY_CODES[moment.weekday()], moment.hour)}
+    return WEEKDAY_CODES[moment.weekday()], moment.hour, moment.minute // 15
 
 
-def open_now_sure_facets(at: dt.datetime) -> set[str]:
-    """The facet of services certainly open at `at` (open throughout its local hour, every week)."""
-    moment = local_moment(at)
-    return {open_all_hour_facet(WEEKDAY_CODES[moment.weekday()], moment.hour)}
+def open_now_facets(at: dt.datetime) -> set[str | WeightedFacet]:
+    """Services that may be open at `at`: those whose opening facet for its local hour has the bit of
+    its quarter of an hour."""
+    weekday, hour, quarter = _quarter_of(at)
+    return {WeightedFacet(open_facet(weekday, hour), 1 << quarter)}
+
+
+def open_now_sure_facets(at: dt.datetime) -> set[str | WeightedFacet]:
+    """Services certainly open at `at`: open throughout its quarter of an hour, every week."""
+    weekday, hour, quarter = _quarter_of(at)
+    return {WeightedFacet(open_facet(weekday, hour), 1 << (QUARTERS + quarter))}
 
 
 def radius_facets(latitude: float, longitude: float, radius_km: float) -> set[str] | None:
@@ -101,54 +119,42 @@ def radius_facets(latitude: float, longitude: float, radius_km: float) -> set[st
 SCHEDULE_RULE = ("freq", "byday", "opens_at", "closes_at", "interval", "valid_from", "valid_to", "dtstart", "until")
 
 
-def _seconds(moment: dt.time, *, round_up: bool = False) -> int:
-    return moment.hour * 3600 + moment.minute * 60 + moment.second + (1 if round_up and moment.microsecond else 0)
+QUARTERS = 4  # quarters of an hour, the opening facets' precision
+_QUARTER = 900  # seconds
 
 
-def _whole_hours(schedule_rule: Sequence[object]) -> set[str]:
-    """The (weekday, hour) slots a schedule is open throughout, whatever the date (a subset of
-    schedule_is_open): only a schedule repeating every week without date bounds has any."""
+def _seconds(moment: dt.time) -> float:
+    return moment.hour * 3600 + moment.minute * 60 + moment.second + moment.microsecond / 1_000_000
+
+
+def opening_facets(schedule_rule: Sequence[object]) -> dict[str, int]:
+    """The opening facets of a schedule: hour of the week -> bit mask of its quarters in which the
+    schedule may be open (bits 0-3: a superset of schedule_is_open) and of those it is open
+    throughout whatever the date (bits 4-7: a subset; only a schedule repeating every week without
+    date bounds has any)."""
     freq, byday, opens, closes, interval, *bounds = schedule_rule
     if (freq or "") not in _WEEKLY or not isinstance(opens, dt.time) or not isinstance(closes, dt.time):
-        return set()
-    if (interval if isinstance(interval, int) else 1) > 1 or any(bound is not None for bound in bounds):
-        return set()
-    start, end = _seconds(opens, round_up=True), _seconds(closes)
-    # (days after the listed day, opening second, closing second) of each stretch of the opening.
-    stretches = [(0, start, end)] if opens < closes else [(0, start, 24 * 3600), (1, 0, end)]
+        return {}
+    every_week = (interval if isinstance(interval, int) else 1) <= 1 and all(bound is None for bound in bounds)
+    start, end = _seconds(opens), _seconds(closes)
+    # (days after the listed day, opening second, closing second) of each stretch of the opening:
+    # past midnight (or round the clock, when equal) it runs on into the next day.
+    stretches = [(0, start, end)] if opens < closes else [(0, start, 24 * 3600.0), (1, 0.0, end)]
     days = {code for code in (part.strip().upper() for part in str(byday or "").split(",")) if code in WEEKDAY_CODES}
-    slots: set[str] = set()
+    masks: dict[str, int] = defaultdict(int)
     for code in days:
         day = WEEKDAY_CODES.index(code)
         for offset, lower, upper in stretches:
             weekday = WEEKDAY_CODES[(day + offset) % 7]
-            slots.update(
-                open_all_hour_facet(weekday, hour)
-                for hour in range(24)
-                if lower <= hour * 3600 and (hour + 1) * 3600 <= upper
-            )
-    return slots
-
-
-def _open_hours(schedule_rule: Sequence[object]) -> set[str]:
-    """The (weekday, hour) slots in which a schedule may be open (a superset of schedule_is_open)."""
-    freq, byday, opens, closes, *_rest = schedule_rule
-    if (freq or "") not in _WEEKLY or not isinstance(opens, dt.time) or not isinstance(closes, dt.time):
-        return set()
-    days = {code for code in (part.strip().upper() for part in str(byday or "").split(",")) if code in WEEKDAY_CODES}
-    slots: set[str] = set()
-    for code in days:
-        day = WEEKDAY_CODES.index(code)
-        if opens < closes:
-            last = closes.hour if (closes.minute or closes.second or closes.microsecond) else closes.hour - 1
-            slots.update(open_facet(code, hour) for hour in range(opens.hour, last + 1))
-            continue
-        # Past midnight, or round the clock: from opening to midnight, then on the next day.
-        slots.update(open_facet(code, hour) for hour in range(opens.hour, 24))
-        following = WEEKDAY_CODES[(day + 1) % 7]
-        last = closes.hour if (closes.minute or closes.second or closes.microsecond) else closes.hour - 1
-        slots.update(open_facet(following, hour) for hour in range(last + 1))
-    return slots
+            first, last = int(lower // _QUARTER), math.ceil(upper / _QUARTER)
+            for index in range(first, min(last, 24 * QUARTERS)):
+                hour, quarter = divmod(index, QUARTERS)
+                quarter_start = index * _QUARTER
+                bits = 1 << quarter  # the stretch meets this quarter
+                if every_week and lower <= quarter_start and quarter_start + _QUARTER <= upper:
+                    bits |= 1 << (QUARTERS + quarter)
+                masks[open_facet(weekday, hour)] |= bits
+    return dict(masks)
 
 
 @dataclass
@@ -156,6 +162,8 @@ class ServiceFacets:
     """Each service's facet terms, and the coordinates of its located offices (read with them)."""
 
     terms: dict[uuid.UUID, set[str]] = field(default_factory=lambda: defaultdict(set))
+    # Opening facets with their quarter-hour masks (newstart.search.facets.opening_facets).
+    openings: dict[uuid.UUID, dict[str, int]] = field(default_factory=lambda: defaultdict(dict))
     points: dict[uuid.UUID, list[tuple[float, float]]] = field(default_factory=lambda: defaultdict(list))
 
 
@@ -196,12 +204,18 @@ def service_facets(
         if valid and latitude is not None and longitude is not None:
             facets[service_id].update(cell_facets(float(latitude), float(longitude)))
             found.points[service_id].append((float(latitude), float(longitude)))
+
+    def add_openings(service_id: uuid.UUID, schedule_rule: Sequence[object]) -> None:
+        openings = found.openings[service_id]
+        for term, bits in opening_facets(schedule_rule).items():
+            openings[term] = openings.get(term, 0) | bits
+
     for service_id, *schedule_rule in Schedule.objects.filter(service_id__in=service_ids).values_list(
         "service_id", *SCHEDULE_RULE
     ):
-        facets[service_id].update(_open_hours(schedule_rule) | _whole_hours(schedule_rule))
+        add_openings(service_id, schedule_rule)
     for sal_id, *schedule_rule in Schedule.objects.filter(service_at_location_id__in=list(sal_service)).values_list(
         "service_at_location_id", *SCHEDULE_RULE
     ):
-        facets[sal_service[sal_id]].update(_open_hours(schedule_rule) | _whole_hours(schedule_rule))
+        add_openings(sal_service[sal_id], schedule_rule)
     return found

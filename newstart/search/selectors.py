@@ -15,7 +15,7 @@ import json
 import math
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from typing import Any, Self, TypeVar, cast
@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from newstart.directory.geo import EARTH_RADIUS_KM
 from newstart.directory.models import Service
+from newstart.search.facets import Facets, WeightedFacet, facet_term
 from newstart.search.labels import TextForm, text_form_from_units, unit_of
 from newstart.search.models import Concept, ConceptLabel, ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
 from newstart.search.postings import points_decode, postings_decode
@@ -449,20 +450,22 @@ def _checked(
     return numbers, (np.concatenate(distances)[:depth] if radius is not None else None)
 
 
-def _facet_mask(size: int, facets: Sequence[Collection[str]], known: _Known) -> npt.NDArray[np.bool_]:
+def _facet_mask(size: int, facets: Sequence[Facets], known: _Known) -> npt.NDArray[np.bool_]:
     """By document number (below `size`): whether the document is in every group of facets (any of
-    the group's terms)."""
+    the group's terms; a weighted facet where its weight shares a bit with the facet's)."""
     inside = np.ones(size, dtype=bool)
     for group in facets:
         allowed = np.zeros(size, dtype=bool)
-        for term in group:
-            keys = postings_decode(known.postings.get(term))[0]
+        for facet in group:
+            keys, weights = postings_decode(known.postings.get(facet_term(facet)))
+            if isinstance(facet, WeightedFacet):
+                keys = keys[(weights & facet.bits) != 0]
             allowed[keys[keys < size]] = True
         inside &= allowed
     return inside
 
 
-def _apply_facets(scores: npt.NDArray[np.int64], facets: Sequence[Collection[str]], known: _Known) -> None:
+def _apply_facets(scores: npt.NDArray[np.int64], facets: Sequence[Facets], known: _Known) -> None:
     """Zero the scores of documents outside the facets: each group (any of its terms) must hold."""
     if facets:
         scores[~_facet_mask(len(scores), facets, known)] = 0
@@ -474,8 +477,8 @@ def _search(
     known: _Known,
     base_qs: QuerySet[Service] | None,
     depth: int,
-    facets: Sequence[Collection[str]],
-    sure_facets: Sequence[Collection[str]] | None,
+    facets: Sequence[Facets],
+    sure_facets: Sequence[Facets] | None,
     near: tuple[float, float] | None,
     radius: _Radius | None,
     today: dt.date,
@@ -573,9 +576,9 @@ def search_services(
     near: tuple[float, float] | None = None,
     base_qs: QuerySet[Service] | None = None,
     limit: int | None = None,
-    facets: Sequence[Collection[str]] = (),
+    facets: Sequence[Facets] = (),
     within_km: float | None = None,
-    sure_facets: Sequence[Collection[str]] | None = None,
+    sure_facets: Sequence[Facets] | None = None,
 ) -> SearchResult:
     """Services matching `query`, best first.
 
@@ -617,7 +620,7 @@ def search_services(
             term = concept_term(match.broader_key)
             weights[term] = max(weights.get(term, 0), broader_weight)
 
-    facet_terms = {term for group in (*facets, *(sure_facets or ())) for term in group}
+    facet_terms = {facet_term(facet) for group in (*facets, *(sure_facets or ())) for facet in group}
     known.add({term for term in weights if term.startswith(CONCEPT_TERM_PREFIX)} | facet_terms)
     search = partial(
         _search,
@@ -826,9 +829,9 @@ def search_ranked_queryset(
     language: str | None = None,
     near: tuple[float, float] | None = None,
     within_km: float | None = None,
-    facets: Sequence[Collection[str]] = (),
+    facets: Sequence[Facets] = (),
     facets_decide: bool = False,
-    sure_facets: Sequence[Collection[str]] | None = None,
+    sure_facets: Sequence[Facets] | None = None,
 ) -> tuple[QuerySet[Service], SearchResult | None]:
     """`qs` narrowed to the services matching `query`, best first (each annotated with `search_rank`,
     1 for the best), and what the engine made of the query (`did_you_mean`, `broader`, `suggestions`).

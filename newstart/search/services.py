@@ -382,6 +382,7 @@ class _DocumentBuilder:
             for concept_id, (_link, weight) in document.concepts.items():
                 doc_terms[concept_term(thesaurus.keys[concept_id])] = weight
             doc_terms.update(dict.fromkeys(facets.terms.get(service_id, ()), FACET_WEIGHT))
+            doc_terms.update(facets.openings.get(service_id, {}))
             documents[service_id] = document
         return documents
 

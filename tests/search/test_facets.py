@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from newstart.directory.selectors import NearFilter, ServiceFilters, service_list
-from newstart.search.facets import radius_facets
+from newstart.search.facets import WeightedFacet, radius_facets
 from newstart.search.services import search_document_terms
 from tests.directory.factories import (
     AttributeFactory,
@@ -61,15 +61,40 @@ def directory():
     ServiceAtLocationFactory(service=services["toronto"], location=LocationFactory(latitude=43.65, longitude=-79.38))
     ScheduleFactory(service=services["toronto"], byday="TU,SA", opens_at=dt.time(0), closes_at=dt.time(0))
     services["online"] = ServiceFactory(name="Online food bank")
+    # Hours off the quarter hours, and hours bounded by dates: never "certainly open" from a facet.
+    services["odd_hours"] = ServiceFactory(name="Mount Pleasant food bank")
+    ScheduleFactory(service=services["odd_hours"], byday="MO", opens_at=dt.time(9, 10), closes_at=dt.time(11, 50))
+    ScheduleFactory(
+        service=services["odd_hours"],
+        byday="FR",
+        opens_at=dt.time(20),
+        closes_at=dt.time(23),
+        valid_to=MONDAY + dt.timedelta(days=3),
+    )
     return {"services": services, "sunset": sunset, "food": food, "hampers": hampers}
 
 
 def moments() -> list[dt.datetime]:
-    return [
+    found = [
         dt.datetime.combine(MONDAY + dt.timedelta(days=day), dt.time(hour, 30), tzinfo=VANCOUVER)
         for day in range(7)
         for hour in (0, 1, 9, 11, 12, 22, 23)
     ]
+    # Within the quarters of an hour, around odd opening hours and date bounds.
+    found += [
+        dt.datetime.combine(MONDAY + dt.timedelta(days=day), moment, tzinfo=VANCOUVER)
+        for day, moment in (
+            (0, dt.time(9, 5)),
+            (0, dt.time(9, 10)),
+            (0, dt.time(9, 14, 59)),
+            (0, dt.time(11, 49)),
+            (0, dt.time(11, 55)),
+            (4, dt.time(21)),
+            (11, dt.time(21)),
+            (5, dt.time(1, 59, 59)),
+        )
+    ]
+    return found
 
 
 def filter_variants(directory) -> list[ServiceFilters]:
@@ -93,6 +118,13 @@ def filter_variants(directory) -> list[ServiceFilters]:
     return variants
 
 
+def holds(facet, terms: dict[str, int]) -> bool:
+    """Whether a document with these terms (term -> weight) has the facet."""
+    if isinstance(facet, WeightedFacet):
+        return bool(terms.get(facet.term, 0) & facet.bits)
+    return facet in terms
+
+
 def test_every_service_a_filter_lets_through_carries_its_facets(directory):
     """The facets are a prefilter: whatever a filter admits, the facet prefilter admits too."""
     from newstart.directory.selectors import _search_facets
@@ -105,7 +137,7 @@ def test_every_service_a_filter_lets_through_carries_its_facets(directory):
         assert groups or filters.free is False or too_wide, filters
         for service in service_list(filters=filters):
             terms = search_document_terms(service_id=service.pk)
-            assert all(group & terms.keys() for group in groups), (filters, service)
+            assert all(any(holds(facet, terms) for facet in group) for group in groups), (filters, service)
             admitted_somewhere += 1
     assert admitted_somewhere > 20
 
@@ -122,10 +154,12 @@ def test_facets_follow_the_rows_they_come_from(directory):
     assert not {"#free", "#lang:fr"} & search_document_terms(service_id=service.pk).keys()
     LanguageFactory(service=service, code="fr", name="French")
     option = CostOptionFactory(service=service, amount=Decimal("0"))
-    schedule = ScheduleFactory(service=service, byday="WE", opens_at=dt.time(13), closes_at=dt.time(15))
+    schedule = ScheduleFactory(service=service, byday="WE", opens_at=dt.time(13, 30), closes_at=dt.time(15))
     terms = search_document_terms(service_id=service.pk)
     assert {"#lang:fr", "#free", "#open:WE13", "#open:WE14"} <= terms.keys()
     assert "#open:WE15" not in terms
+    # Quarter-hour masks: may be open in the last two quarters of 13:00, and certainly then.
+    assert terms["#open:WE13"] == 0b1100_1100 and terms["#open:WE14"] == 0b1111_1111
     option.amount = Decimal("2")
     option.save()
     schedule.delete()
@@ -186,36 +220,31 @@ SCHEDULE_VARIANTS: list[dict[str, object]] = [
 ]
 
 
-@pytest.mark.django_db(transaction=False)
 @pytest.mark.parametrize("variant", SCHEDULE_VARIANTS, ids=str)
 def test_opening_facets_bound_schedule_is_open(variant):
-    """"#open:" holds whenever the schedule is open (a prefilter); "#openall:" only when it is open
-    throughout that hour, every week (a candidate with it needs no check)."""
+    """An opening facet's "may" bit holds whenever the schedule is open in that quarter of an hour (a
+    prefilter); its "sure" bit only when it is open throughout that quarter, every week (a
+    candidate with it needs no check)."""
     from newstart.directory.models import Schedule
     from newstart.directory.opening import WEEKDAY_CODES, schedule_is_open
-    from newstart.search.facets import (
-        SCHEDULE_RULE,
-        _open_hours,
-        _whole_hours,
-        open_all_hour_facet,
-        open_facet,
-    )
+    from newstart.search.facets import QUARTERS, SCHEDULE_RULE, open_facet, opening_facets
 
     values = {"freq": "WEEKLY", "byday": "MO,TU,WE,TH,FR", "opens_at": dt.time(9), "closes_at": dt.time(17)}
     schedule = Schedule(**{**values, **variant})
-    rule = [getattr(schedule, name) for name in SCHEDULE_RULE]
-    may, whole = _open_hours(rule), _whole_hours(rule)
-    offsets = [dt.timedelta(seconds=second) for second in (0, 1, 1799, 1800, 3599)]
+    masks = opening_facets([getattr(schedule, name) for name in SCHEDULE_RULE])
+    offsets = [dt.timedelta(seconds=second) for second in (0, 1, 449, 450, 899)]
     for day in range(21):
         date = MONDAY - dt.timedelta(days=7) + dt.timedelta(days=day)
         code = WEEKDAY_CODES[date.weekday()]
         for hour in range(24):
-            start = dt.datetime(date.year, date.month, date.day, hour, tzinfo=VANCOUVER)
-            open_at = [schedule_is_open(schedule, start + offset) for offset in offsets]
-            if any(open_at):
-                assert open_facet(code, hour) in may, (variant, date, hour)
-            if open_all_hour_facet(code, hour) in whole:
-                assert all(open_at), (variant, date, hour)
-    if not (variant.keys() & {"freq", "opens_at", "byday", "valid_from", "valid_to", "until", "dtstart", "interval"}):
-        assert open_all_hour_facet("MO", 9) in whole and open_all_hour_facet("MO", 16) in whole
-        assert open_all_hour_facet("MO", 17) not in whole
+            mask = masks.get(open_facet(code, hour), 0)
+            for quarter in range(QUARTERS):
+                start = dt.datetime(date.year, date.month, date.day, hour, 15 * quarter, tzinfo=VANCOUVER)
+                open_at = [schedule_is_open(schedule, start + offset) for offset in offsets]
+                if any(open_at):
+                    assert mask & (1 << quarter), (variant, date, hour, quarter)
+                if mask & (1 << (QUARTERS + quarter)):
+                    assert all(open_at), (variant, date, hour, quarter)
+    if not variant:
+        assert masks[open_facet("MO", 9)] == masks[open_facet("FR", 16)] == 0xFF
+        assert open_facet("MO", 17) not in masks and open_facet("SA", 10) not in masks
