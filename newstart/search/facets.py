@@ -18,6 +18,7 @@ with "#", which no text produces, so no query word can match them.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import uuid
 from collections import defaultdict
@@ -131,10 +132,16 @@ def opening_facets(schedule_rule: Sequence[object]) -> dict[str, int]:
     """The opening facets of a schedule: hour of the week -> bit mask of its quarters in which the
     schedule may be open (bits 0-3: a superset of schedule_is_open) and of those it is open
     throughout whatever the date (bits 4-7: a subset; only a schedule repeating every week without
-    date bounds has any)."""
+    date bounds has any). Values of SCHEDULE_RULE, in its order."""
+    # Most schedules share their hours (Monday to Friday, 9 to 5): computed once per distinct rule.
+    return dict(_opening_facets(tuple(schedule_rule)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _opening_facets(schedule_rule: tuple[object, ...]) -> tuple[tuple[str, int], ...]:
     freq, byday, opens, closes, interval, *bounds = schedule_rule
     if (freq or "") not in _WEEKLY or not isinstance(opens, dt.time) or not isinstance(closes, dt.time):
-        return {}
+        return ()
     every_week = (interval if isinstance(interval, int) else 1) <= 1 and all(bound is None for bound in bounds)
     start, end = _seconds(opens), _seconds(closes)
     # (days after the listed day, opening second, closing second) of each stretch of the opening:
@@ -154,7 +161,7 @@ def opening_facets(schedule_rule: Sequence[object]) -> dict[str, int]:
                 if every_week and lower <= quarter_start and quarter_start + _QUARTER <= upper:
                     bits |= 1 << (QUARTERS + quarter)
                 masks[open_facet(weekday, hour)] |= bits
-    return dict(masks)
+    return tuple(masks.items())
 
 
 @dataclass
