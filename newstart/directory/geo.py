@@ -1,4 +1,4 @@
-"""Distances on the Earth's surface: the haversine formula, in Python and in SQL.
+"""Distances on the Earth's surface: the haversine formula, in Python, in numpy and in SQL.
 
 The SQL form uses only Django's portable math functions (Sin, Cos, ASin, Sqrt,
 Radians), which work on SQLite and PostgreSQL alike, so no GIS extension is needed.
@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+import numpy.typing as npt
 from django.db.models import ExpressionWrapper, F, FloatField, Q, Value
 from django.db.models.expressions import Combinable
 from django.db.models.functions import ASin, Cos, Least, Power, Radians, Sin, Sqrt
@@ -27,6 +29,17 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     d_lambda = math.radians(lon2 - lon1)
     a = math.sin(d_phi / 2) ** 2 + math.cos(phi1) * math.cos(phi2) * math.sin(d_lambda / 2) ** 2
     return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(1.0, a)))
+
+
+def haversine_km_array(
+    lat: float, lon: float, latitudes: npt.NDArray[np.float64], longitudes: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """haversine_km from (lat, lon) to every point of two arrays of degrees at once (the search
+    engine's distances to thousands of offices: the same formula, so it agrees with the SQL filter)."""
+    phi1, phis = math.radians(lat), np.radians(latitudes)
+    d_lambda = np.radians(longitudes) - math.radians(lon)
+    a = np.sin((phis - phi1) / 2) ** 2 + math.cos(phi1) * np.cos(phis) * np.sin(d_lambda / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
 
 
 def distance_km_expression(lat: float, lon: float, *, lat_field: str, lon_field: str) -> ExpressionWrapper:

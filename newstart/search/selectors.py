@@ -28,12 +28,12 @@ from django.db.models.lookups import In
 from django.db.models.sql.where import WhereNode
 from django.utils import timezone
 
-from newstart.directory.geo import EARTH_RADIUS_KM
+from newstart.directory.geo import haversine_km_array
 from newstart.directory.models import Service
 from newstart.search.facets import Facets, WeightedFacet, facet_term
 from newstart.search.labels import TextForm, text_form_from_units, unit_of
 from newstart.search.models import Concept, ConceptLabel, ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
-from newstart.search.postings import points_decode, postings_decode
+from newstart.search.postings import day_number, points_decode, postings_decode
 from newstart.search.services import CONCEPT_LINK_WEIGHTS, CONCEPT_TERM_PREFIX, INDEX_SIZE_TERM, concept_term
 from newstart.search.text import (
     MAX_TERM_LENGTH,
@@ -136,7 +136,7 @@ class SearchResult:
     suggestions: list[str] = field(default_factory=list)
     suggested: list[Suggestion] = field(default_factory=list)
     ranking: _Ranking = field(default_factory=_Ranking.empty, repr=False)
-    _hits: list[SearchHit] | None = field(default=None, repr=False, compare=False)
+    _hits: list[SearchHit] | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def document_numbers(self) -> list[int]:
@@ -361,10 +361,10 @@ def _aligned(numbers: npt.NDArray[np.int64], rows: list[tuple[Any, ...]]) -> npt
     return values
 
 
-def _document_values(numbers: npt.NDArray[np.int64], column: str) -> list[tuple[Any, ...]]:
-    """(number, value of `column`) of these documents, one narrow row each read by its key."""
+def _document_values(numbers: npt.NDArray[np.int64], value: str) -> list[tuple[Any, ...]]:
+    """(number, `value`: an SQL expression over the row) of these documents, one narrow row each read
+    by its key."""
     condition, parameter = _numbers_condition(numbers.tolist(), "id")
-    value = f"COALESCE(assured_day, {_NO_DATE})" if column == "assured_day" else column
     sql = f"SELECT id, {value} FROM {SearchDocument._meta.db_table} WHERE {condition}"  # noqa: S608
     with connection.cursor() as cursor:
         cursor.execute(sql, parameter)
@@ -376,7 +376,7 @@ def _assured_days(numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
     NaN: the document is gone), in one query of integers (SearchDocument.assured_day)."""
     if not len(numbers):
         return np.zeros(0)
-    return _aligned(numbers, _document_values(numbers, "assured_day"))
+    return _aligned(numbers, _document_values(numbers, f"COALESCE(assured_day, {_NO_DATE})"))
 
 
 def _is_unfiltered(base_qs: QuerySet[Service] | None) -> bool:
@@ -507,14 +507,7 @@ def _nearest_km(numbers: npt.NDArray[np.int64], near: tuple[float, float]) -> np
         return np.full(len(numbers), np.nan)
     offices = np.concatenate([points for _number, points in rows])
     owners = np.repeat([number for number, _points in rows], [len(points) for _number, points in rows])
-    latitudes, longitudes = np.radians(offices[:, 0]), np.radians(offices[:, 1])
-    origin_lat, origin_lon = math.radians(near[0]), math.radians(near[1])
-    # Haversine, as newstart.directory.geo.haversine_km, for every office at once.
-    a = (
-        np.sin((latitudes - origin_lat) / 2) ** 2
-        + math.cos(origin_lat) * np.cos(latitudes) * np.sin((longitudes - origin_lon) / 2) ** 2
-    )
-    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.minimum(a, 1.0)))
+    km = haversine_km_array(near[0], near[1], offices[:, 0], offices[:, 1])
     return _aligned(numbers, list(zip(owners.tolist(), km.tolist(), strict=True)))
 
 
@@ -535,7 +528,7 @@ def _rerank(
         numbers, relevance, distances, days = numbers[kept], relevance[kept], distances[kept], days[kept]
     present = days != _NO_DATE
     scores = relevance.astype(np.float64)
-    age = np.maximum(today.toordinal() - dt.date(1970, 1, 1).toordinal() - days, 0)
+    age = np.maximum(cast("int", day_number(today)) - days, 0)
     bonus = 1 + FRESHNESS_WEIGHT * 0.5 ** (age / FRESHNESS_HALF_LIFE_DAYS)
     scores = np.where(present, scores * bonus, scores)
     if near:

@@ -6,11 +6,12 @@ import uuid
 import zoneinfo
 from decimal import Decimal
 
+import numpy as np
 import pytest
 from django.utils import timezone, translation
 
 from newstart.directory import selectors
-from newstart.directory.geo import BoundingBox, bounding_box, haversine_km
+from newstart.directory.geo import BoundingBox, bounding_box, haversine_km, haversine_km_array
 from newstart.directory.models import Location, Service
 from newstart.directory.selectors import (
     NearFilter,
@@ -123,6 +124,11 @@ def test_database_distance_agrees_with_python():
     for location in annotated:
         assert location.latitude is not None and location.longitude is not None
         assert location.d == pytest.approx(haversine_km(*CITY_HALL, location.latitude, location.longitude), rel=1e-9)
+    # The search engine's numpy form (radius filter and distance ranking) gives the same distances.
+    rows = list(annotated)
+    latitudes = np.array([float(row.latitude) for row in rows])
+    longitudes = np.array([float(row.longitude) for row in rows])
+    assert haversine_km_array(*CITY_HALL, latitudes, longitudes) == pytest.approx([row.d for row in rows], rel=1e-9)
 
 
 # --- Services ------------------------------------------------------------------------
