@@ -129,9 +129,6 @@ class SearchDocument(models.Model):
     class Meta:
         verbose_name = _("search index document")
         verbose_name_plural = _("search index documents")
-        # A search maps a thousand document numbers to services: from this index alone, without
-        # reading the rows and their term lists (migration 0003 keeps those out of line on PostgreSQL).
-        indexes = [models.Index(fields=["id", "service"], name="search_document_service")]
 
     def __str__(self) -> str:
         return f"{self.pk} → {self.service_id}"

@@ -87,7 +87,8 @@ class Location(HsdsRecord):
         verbose_name_plural = _("locations")
         indexes = [
             models.Index(fields=["has_valid_coordinates", "latitude", "longitude"]),
-            # Distances to a thousand search hits' offices without reading the locations' rows.
+            # Distances to services' offices (the radius filter, distance order) without reading the
+            # locations' rows.
             models.Index(fields=["id", "has_valid_coordinates", "latitude", "longitude"], name="location_point"),
         ]
 

@@ -72,8 +72,6 @@ class Service(SourceLanguageMixin, HsdsRecord, TranslatableModel):
         indexes = [
             models.Index(fields=["status", "assured_date"]),
             models.Index(fields=["last_modified"]),
-            # Covering index for search's freshness bonus: a thousand hits' dates without their rows.
-            models.Index(fields=["id", "assured_date"], name="service_freshness"),
         ]
 
     def __str__(self) -> str:
