@@ -200,30 +200,38 @@ def test_prefilter_agrees_with_schedule_is_open_around_the_week(hour):
         assert expected <= candidates  # the prefilter keeps every open schedule
 
 
+# Every kind of schedule the opening rules treat differently (a weekly 9-to-5 unless told otherwise:
+# see `schedule`); the search facets are tested against the same kinds.
+SCHEDULE_KINDS: list[dict[str, object]] = [
+    {},
+    {"byday": " mo , tu "},
+    {"byday": "1MO,2TU"},
+    {"byday": "MO,1TU"},
+    {"byday": "SA,SU", "opens_at": dt.time(10), "closes_at": dt.time(14)},
+    {"byday": "FR", "opens_at": dt.time(22), "closes_at": dt.time(2)},
+    {"byday": "TU", "opens_at": dt.time(0), "closes_at": dt.time(0)},
+    {"byday": "WE", "opens_at": dt.time(9, 0, 1), "closes_at": dt.time(11, 59, 59)},
+    {"byday": "TH", "opens_at": dt.time(8, 30), "closes_at": dt.time(12, 0, 0, 500)},
+    {"freq": ""},
+    {"freq": "MONTHLY"},
+    {"opens_at": None},
+    {"valid_from": MONDAY + dt.timedelta(days=2)},
+    {"valid_to": MONDAY + dt.timedelta(days=1)},
+    {"until": MONDAY + dt.timedelta(days=3)},
+    {"dtstart": MONDAY + dt.timedelta(days=4)},
+    {"dtstart": MONDAY - dt.timedelta(days=30)},
+    {"interval": 2, "dtstart": MONDAY - dt.timedelta(days=7)},
+    {"interval": 2, "dtstart": MONDAY},
+    {"interval": 2},
+    {"interval": 1, "byday": "MO,WE,FR", "opens_at": dt.time(9, 30), "closes_at": dt.time(12, 15)},
+]
+
+
 @pytest.mark.django_db
 def test_the_sql_rules_agree_with_schedule_is_open():
     """open_schedule_list (SQL, for the API's open_now filter) and schedule_is_open (Python) agree on
     every kind of schedule at every hour of a week, at the edges of the hours too."""
-    variants: list[dict[str, object]] = [
-        {},
-        {"byday": " mo , tu "},
-        {"byday": "1MO,2TU"},
-        {"byday": "MO,1TU"},
-        {"byday": "SA,SU", "opens_at": dt.time(10), "closes_at": dt.time(14)},
-        {"byday": "FR", "opens_at": dt.time(22), "closes_at": dt.time(2)},
-        {"byday": "TU", "opens_at": dt.time(0), "closes_at": dt.time(0)},
-        {"freq": ""},
-        {"freq": "MONTHLY"},
-        {"opens_at": None},
-        {"valid_from": MONDAY + dt.timedelta(days=2)},
-        {"valid_to": MONDAY + dt.timedelta(days=1)},
-        {"until": MONDAY + dt.timedelta(days=3)},
-        {"dtstart": MONDAY + dt.timedelta(days=4)},
-        {"interval": 2, "dtstart": MONDAY - dt.timedelta(days=7)},
-        {"interval": 2, "dtstart": MONDAY},
-        {"interval": 2},
-        {"interval": 1, "byday": "MO,WE,FR", "opens_at": dt.time(9, 30), "closes_at": dt.time(12, 15)},
-    ]
+    variants = SCHEDULE_KINDS
     schedules = [ScheduleFactory(**kwargs) for kwargs in variants]
     moments = [at(MONDAY + dt.timedelta(days=day), hour) for day in range(8) for hour in range(0, 24, 3)]
     moments += [at(MONDAY, 9), at(MONDAY, 16, 59, 59), at(MONDAY, 17), at(MONDAY, 9, 30), at(MONDAY, 12, 15)]

@@ -23,6 +23,7 @@ from tests.directory.factories import (
     ServiceFactory,
     TaxonomyTermFactory,
 )
+from tests.directory.test_opening import SCHEDULE_KINDS
 
 pytestmark = pytest.mark.django_db
 
@@ -199,28 +200,7 @@ def test_the_facets_decide_only_for_filters_they_answer_exactly(directory):
         assert not _facets_decide(filters), filters
 
 
-SCHEDULE_VARIANTS: list[dict[str, object]] = [
-    {},
-    {"byday": " mo , tu "},
-    {"byday": "1MO,2TU"},
-    {"byday": "SA,SU", "opens_at": dt.time(10), "closes_at": dt.time(14)},
-    {"byday": "FR", "opens_at": dt.time(22), "closes_at": dt.time(2)},
-    {"byday": "TU", "opens_at": dt.time(0), "closes_at": dt.time(0)},
-    {"byday": "WE", "opens_at": dt.time(9, 0, 1), "closes_at": dt.time(11, 59, 59)},
-    {"byday": "TH", "opens_at": dt.time(8, 30), "closes_at": dt.time(12, 0, 0, 500)},
-    {"freq": ""},
-    {"freq": "MONTHLY"},
-    {"opens_at": None},
-    {"valid_from": MONDAY + dt.timedelta(days=2)},
-    {"valid_to": MONDAY + dt.timedelta(days=1)},
-    {"until": MONDAY + dt.timedelta(days=3)},
-    {"dtstart": MONDAY - dt.timedelta(days=30)},
-    {"interval": 2, "dtstart": MONDAY - dt.timedelta(days=7)},
-    {"interval": 1, "byday": "MO,WE,FR", "opens_at": dt.time(9, 30), "closes_at": dt.time(12, 15)},
-]
-
-
-@pytest.mark.parametrize("variant", SCHEDULE_VARIANTS, ids=str)
+@pytest.mark.parametrize("variant", SCHEDULE_KINDS, ids=str)
 def test_opening_facets_bound_schedule_is_open(variant):
     """An opening facet's "may" bit holds whenever the schedule is open in that quarter of an hour (a
     prefilter); its "sure" bit only when it is open throughout that quarter, every week (a
