@@ -126,9 +126,10 @@ def test_database_distance_agrees_with_python():
         assert location.d == pytest.approx(haversine_km(*CITY_HALL, location.latitude, location.longitude), rel=1e-9)
     # The search engine's numpy form (radius filter and distance ranking) gives the same distances.
     rows = list(annotated)
-    latitudes = np.array([float(row.latitude) for row in rows])
-    longitudes = np.array([float(row.longitude) for row in rows])
-    assert haversine_km_array(*CITY_HALL, latitudes, longitudes) == pytest.approx([row.d for row in rows], rel=1e-9)
+    points = np.array([(row.latitude, row.longitude) for row in rows], dtype=float)
+    assert haversine_km_array(*CITY_HALL, points[:, 0], points[:, 1]) == pytest.approx(
+        [row.d for row in rows], rel=1e-9
+    )
 
 
 # --- Services ------------------------------------------------------------------------
