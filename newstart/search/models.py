@@ -125,6 +125,8 @@ class SearchDocument(models.Model):
     terms = models.BinaryField(_("terms"), default=b"")
     assured_day = models.IntegerField(_("assured date (days since 1970)"), null=True, blank=True)
     points = models.BinaryField(_("office coordinates"), default=b"")
+    # The generation of the index write that wrote it (newstart.search.document_values).
+    generation = models.BigIntegerField(_("index generation"), default=0, db_index=True)
 
     class Meta:
         verbose_name = _("search index document")
@@ -140,7 +142,8 @@ class SearchVocabulary(models.Model):
     gives the inverse document frequency and is the dictionary typo correction draws on.
 
     Concept links are terms too ("@<concept key>"). The row with the empty term counts every
-    document (the size of the index, read together with the query's terms in one query).
+    document (the size of the index, read together with the query's terms in one query), and its
+    `postings` hold the index's state instead (`newstart.search.postings.IndexState`).
     `postings` holds sorted little-endian int32 document numbers followed by one uint8 weight per
     document (newstart.search.postings).
     """

@@ -10,7 +10,10 @@ store the same bytes (identical scores by construction).
 from __future__ import annotations
 
 import datetime as dt
+import os
+import struct
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
@@ -87,3 +90,37 @@ _EPOCH = 719163  # date(1970, 1, 1).toordinal()
 def day_number(value: dt.date | None) -> int | None:
     """A date as days since 1970-01-01 (SearchDocument.assured_day)."""
     return None if value is None else value.toordinal() - _EPOCH
+
+
+# The index's state, held by the empty term's vocabulary row in place of a postings list: a
+# generation every index write raises (the documents it writes carry it) and a random stamp given
+# when the index is built or first written to. Processes holding documents' values in memory
+# (newstart.search.document_values) compare it with theirs.
+_STATE = struct.Struct("<q8s")
+
+
+@dataclass(frozen=True)
+class IndexState:
+    generation: int
+    stamp: bytes
+
+    @classmethod
+    def new(cls) -> IndexState:
+        """A new index's first state (a fresh random stamp)."""
+        return cls(generation=1, stamp=os.urandom(8))
+
+    def next(self) -> IndexState:
+        return IndexState(generation=self.generation + 1, stamp=self.stamp)
+
+
+def index_state_encode(state: IndexState) -> bytes:
+    return _STATE.pack(state.generation, state.stamp)
+
+
+def index_state_decode(blob: bytes | memoryview | None) -> IndexState | None:
+    """The state in the empty term's row (None: an index written before states were kept)."""
+    data = bytes(blob or b"")
+    if len(data) != _STATE.size:
+        return None
+    generation, stamp = _STATE.unpack(data)
+    return IndexState(generation=generation, stamp=stamp)

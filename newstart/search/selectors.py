@@ -25,15 +25,16 @@ import numpy.typing as npt
 from django.db import connection
 from django.db.models import F, Func, IntegerField, Model, Q, QuerySet, UUIDField, Value
 from django.db.models.lookups import In
-from django.db.models.sql.where import WhereNode
+from django.db.models.sql.where import AND, WhereNode
 from django.utils import timezone
 
 from newstart.directory.geo import haversine_km_array
 from newstart.directory.models import Service
+from newstart.search.document_values import NO_DATE, DocumentValues, document_values
 from newstart.search.facets import Facets, WeightedFacet, facet_term
 from newstart.search.labels import TextForm, text_form_from_units, unit_of
 from newstart.search.models import Concept, ConceptLabel, ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
-from newstart.search.postings import day_number, points_decode, postings_decode
+from newstart.search.postings import IndexState, day_number, index_state_decode, points_decode, postings_decode
 from newstart.search.services import CONCEPT_LINK_WEIGHTS, CONCEPT_TERM_PREFIX, INDEX_SIZE_TERM, concept_term
 from newstart.search.text import (
     MAX_TERM_LENGTH,
@@ -202,6 +203,8 @@ class _Known:
     postings: dict[str, bytes] = field(default_factory=dict)
     total: int = 0
     looked_up: set[str] = field(default_factory=set)
+    # The index's state (None: an index from before states were kept).
+    state: IndexState | None = None
 
     def add(self, terms: set[str]) -> None:
         """Look these terms up, and the size of the index the first time (one query)."""
@@ -217,6 +220,7 @@ class _Known:
         for term, doc_count, in_labels, postings in rows:
             if term == INDEX_SIZE_TERM:
                 self.total = doc_count
+                self.state = index_state_decode(postings)
             elif doc_count > 0 or in_labels:
                 self.doc_counts[term] = doc_count
                 if doc_count > 0:
@@ -343,10 +347,6 @@ def _document_services(numbers: Sequence[int]) -> dict[int, uuid.UUID]:
     return found
 
 
-# Stands for "never verified" in the day numbers read for freshness.
-_NO_DATE = -(2**40)
-
-
 def _aligned(numbers: npt.NDArray[np.int64], rows: list[tuple[Any, ...]]) -> npt.NDArray[np.float64]:
     """The rows' (number, value) pairs as values in the order of `numbers`, the smallest value when a
     number has several and NaN when it has none."""
@@ -371,12 +371,15 @@ def _document_values(numbers: npt.NDArray[np.int64], value: str) -> list[tuple[A
         return cursor.fetchall()
 
 
-def _assured_days(numbers: npt.NDArray[np.int64]) -> npt.NDArray[np.float64]:
-    """Days since 1970-01-01 of each document's service's assured date (_NO_DATE: never verified;
-    NaN: the document is gone), in one query of integers (SearchDocument.assured_day)."""
+def _assured_days(numbers: npt.NDArray[np.int64], held: DocumentValues | None) -> npt.NDArray[np.float64]:
+    """Days since 1970-01-01 of each document's service's assured date (NO_DATE: never verified;
+    NaN: the document is gone): from the values this process holds, else in one query of integers
+    (SearchDocument.assured_day)."""
     if not len(numbers):
         return np.zeros(0)
-    return _aligned(numbers, _document_values(numbers, f"COALESCE(assured_day, {_NO_DATE})"))
+    if held is not None:
+        return held.assured_days(numbers)
+    return _aligned(numbers, _document_values(numbers, f"COALESCE(assured_day, {NO_DATE})"))
 
 
 def _is_unfiltered(base_qs: QuerySet[Service] | None) -> bool:
@@ -408,6 +411,7 @@ def _checked(
     radius: _Radius | None,
     depth: int,
     sure: npt.NDArray[np.bool_] | None = None,
+    held: DocumentValues | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.float64] | None]:
     """The best `depth` ranked documents within `radius` whose services are in `base_qs`, and their
     distances when a radius was checked. Documents marked `sure` are known to be in `base_qs`.
@@ -430,7 +434,7 @@ def _checked(
         position += batch
         km = np.zeros(0)
         if radius is not None:
-            km = _nearest_km(chunk, radius.point)
+            km = _nearest_km(chunk, radius.point, held)
             inside = km <= radius.km  # NaN (no located office) is never inside
             chunk, km = chunk[inside], km[inside]
         if check is not None and len(chunk):
@@ -491,17 +495,24 @@ def _search(
     unchecked = _is_unfiltered(base_qs) and radius is None
     ranked = _ranked_documents(scores, depth if unchecked else None)
     sure = _facet_mask(len(scores), sure_facets, known) if sure_facets and not unchecked else None
-    numbers, distances = _checked(ranked, base_qs, radius, depth, sure)
+    # The documents' values this process holds, when they are those of the index the search read.
+    held = document_values(known.state) if known.state is not None else None
+    numbers, distances = _checked(ranked, base_qs, radius, depth, sure, held)
     if distances is None:
-        distances = _nearest_km(numbers, near) if near is not None else np.full(len(numbers), np.nan)
-    return _rerank(numbers, scores[numbers], distances, near is not None, today)
+        distances = _nearest_km(numbers, near, held) if near is not None else np.full(len(numbers), np.nan)
+    return _rerank(numbers, scores[numbers], distances, near is not None, today, held)
 
 
-def _nearest_km(numbers: npt.NDArray[np.int64], near: tuple[float, float]) -> npt.NDArray[np.float64]:
+def _nearest_km(
+    numbers: npt.NDArray[np.int64], near: tuple[float, float], held: DocumentValues | None
+) -> npt.NDArray[np.float64]:
     """Km from `near` to each document's service's nearest located office (NaN: none), in the order
-    of `numbers` (one query of the documents' coordinates, SearchDocument.points; distances in numpy)."""
+    of `numbers`: from the coordinates this process holds, else in one query of the documents'
+    coordinates (SearchDocument.points); distances in numpy either way."""
     if not len(numbers):
         return np.zeros(0)
+    if held is not None:
+        return held.nearest_km(numbers, near)
     rows = [(number, points_decode(points)) for number, points in _document_values(numbers, "points") if points]
     if not rows:
         return np.full(len(numbers), np.nan)
@@ -517,16 +528,17 @@ def _rerank(
     distances: npt.NDArray[np.float64],
     near: bool,
     today: dt.date,
+    held: DocumentValues | None,
 ) -> _Ranking:
     """Final order: relevance with a small freshness bonus and, near a point, a distance decay."""
     if not len(numbers):
         return _Ranking.empty()
-    days = _assured_days(numbers)
+    days = _assured_days(numbers, held)
     # A document gone since it was scored (its service deleted meanwhile) is dropped.
     kept = ~np.isnan(days)
     if not kept.all():
         numbers, relevance, distances, days = numbers[kept], relevance[kept], distances[kept], days[kept]
-    present = days != _NO_DATE
+    present = days != NO_DATE
     scores = relevance.astype(np.float64)
     age = np.maximum(cast("int", day_number(today)) - days, 0)
     bonus = 1 + FRESHNESS_WEIGHT * 0.5 ** (age / FRESHNESS_HALF_LIFE_DAYS)
@@ -708,6 +720,18 @@ UUIDField.register_lookup(_InHits)
 IntegerField.register_lookup(_InHits)
 
 
+def _page_where(where: WhereNode, page: list[Any]) -> WhereNode:
+    """The WHERE of a page of hits: the hits lookup narrowed to `page`, and nothing else when the
+    lookup is one of the filters ANDed at the top (as `_ranked` puts it): the engine has checked
+    every hit against the other filters, whose SQL (open now: a dozen correlated conditions) would
+    only cost compiling and running again. Otherwise the whole tree with the lookup narrowed."""
+    if where.connector == AND and not where.negated:
+        for child in where.children:
+            if isinstance(child, _InHits):
+                return WhereNode([cast("Any", _InHits(child.lhs, Hits(page)))])
+    return cast("WhereNode", _with_hits(where, page))
+
+
 def _with_hits(node: Any, page: list[Any]) -> Any:
     """A copy of a WHERE tree with its hits lookup narrowed to `page`."""
     if isinstance(node, _InHits):
@@ -775,7 +799,7 @@ class SearchRankedQuerySet(QuerySet[M]):
         if not page:
             return []
         clone = cast("Any", self)._chain()
-        clone.query.where = _with_hits(clone.query.where, page)
+        clone.query.where = _page_where(clone.query.where, page)
         rank = clone.query.annotations.get("search_rank")
         if isinstance(rank, _PositionIn):
             narrowed = copy.copy(rank)

@@ -43,7 +43,10 @@ from newstart.search.models import (
     SearchVocabulary,
 )
 from newstart.search.postings import (
+    IndexState,
     day_number,
+    index_state_decode,
+    index_state_encode,
     points_encode,
     postings_count,
     postings_decode,
@@ -473,11 +476,20 @@ class _TermNumbers(dict[str, int]):
         return number
 
 
-def _set_index_size() -> None:
-    """Keep the empty term's row counting the documents (read with every search's terms)."""
+def _next_index_state() -> IndexState:
+    """The state the index write under way will leave (the generation its documents carry)."""
+    held = SearchVocabulary.objects.filter(term=INDEX_SIZE_TERM).values_list("postings", flat=True).first()
+    state = index_state_decode(held)
+    return IndexState.new() if state is None else state.next()
+
+
+def _set_index_size(state: IndexState) -> None:
+    """Keep the empty term's row counting the documents and holding the index's state (both read
+    with every search's terms)."""
     total = SearchDocument.objects.count()
-    if not SearchVocabulary.objects.filter(term=INDEX_SIZE_TERM).update(doc_count=total):
-        SearchVocabulary.objects.create(term=INDEX_SIZE_TERM, doc_count=total)
+    blob = index_state_encode(state)
+    if not SearchVocabulary.objects.filter(term=INDEX_SIZE_TERM).update(doc_count=total, postings=blob):
+        SearchVocabulary.objects.create(term=INDEX_SIZE_TERM, doc_count=total, postings=blob)
 
 
 # --- Indexing ---------------------------------------------------------------------------------
@@ -503,8 +515,9 @@ def _vocabulary_ids(terms: set[str]) -> dict[str, int]:
     return ids
 
 
-def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _Document]) -> None:
-    """Make the index hold `documents` for these services (a service without one leaves the index)."""
+def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _Document], state: IndexState) -> None:
+    """Make the index hold `documents` for these services (a service without one leaves the index),
+    written at `state` (the documents carry its generation)."""
     existing: dict[uuid.UUID, tuple[int, bytes]] = {
         service_id: (number, bytes(terms))
         for number, service_id, terms in SearchDocument.objects.filter(service_id__in=service_ids).values_list(
@@ -515,8 +528,8 @@ def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _
     if new_services:
         _insert(
             SearchDocument,
-            ("service", "terms", "points"),
-            ((_service_key(service_id), b"", b"") for service_id in new_services),
+            ("service", "terms", "points", "generation"),
+            ((_service_key(service_id), b"", b"", state.generation) for service_id in new_services),
         )
     numbers = {service_id: number for service_id, (number, _terms) in existing.items()}
     if new_services:
@@ -532,14 +545,14 @@ def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _
     for number, terms in existing.values():
         for vocabulary_id in postings_decode(terms)[0].tolist():
             changes[vocabulary_id][number] = 0
-    forward: list[tuple[bytes, int | None, bytes, int]] = []
+    forward: list[tuple[bytes, int | None, bytes, int, int]] = []
     for service_id, document in documents.items():
         number = numbers[service_id]
         pairs = sorted((term_ids[term], weight) for term, weight in document.terms.items())
         for vocabulary_id, weight in pairs:
             changes[vocabulary_id][number] = weight
         terms = postings_encode([pair[0] for pair in pairs], [pair[1] for pair in pairs])
-        forward.append((terms, document.assured_day, document.points, number))
+        forward.append((terms, document.assured_day, document.points, state.generation, number))
 
     updated: list[tuple[bytes, int, int]] = []
     for chunk in _chunks(sorted(changes), _IN_CHUNK):
@@ -547,7 +560,7 @@ def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _
             merged = postings_merge(postings, changes[vocabulary_id])
             updated.append((merged, postings_count(merged), vocabulary_id))
     _update(SearchVocabulary, ("postings", "doc_count"), updated)
-    _update(SearchDocument, ("terms", "assured_day", "points"), forward)
+    _update(SearchDocument, ("terms", "assured_day", "points", "generation"), forward)
     gone = [number for service_id, (number, _terms) in existing.items() if service_id not in documents]
     SearchDocument.objects.filter(id__in=gone).delete()
 
@@ -563,10 +576,11 @@ def search_index_services(*, service_ids: Iterable[uuid.UUID]) -> None:
         return
     with transaction.atomic():
         _lock_index()
+        state = _next_index_state()
         builder = _DocumentBuilder(_Context(thesaurus=_thesaurus_load(), taxonomy=_taxonomy_load()))
         for chunk in _chunks(ids, CHUNK_SIZE):
-            _index_update(chunk, builder.build(chunk))
-        _set_index_size()
+            _index_update(chunk, builder.build(chunk), state)
+        _set_index_size(state)
 
 
 def search_unindex_services(*, service_ids: Iterable[uuid.UUID]) -> None:
@@ -576,9 +590,10 @@ def search_unindex_services(*, service_ids: Iterable[uuid.UUID]) -> None:
         return
     with transaction.atomic():
         _lock_index()
+        state = _next_index_state()
         for chunk in _chunks(ids, CHUNK_SIZE):
-            _index_update(chunk, {})
-        _set_index_size()
+            _index_update(chunk, {}, state)
+        _set_index_size(state)
 
 
 def _label_terms() -> set[str]:
@@ -733,6 +748,8 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
         sorted_weights = weights[by_term]
 
         label_terms = _label_terms()
+        # A rebuilt index is a new one: processes holding documents' values read them all again.
+        state = IndexState.new()
         vocabulary = list(numbers)
         vocabulary.extend(sorted(label_terms - numbers.keys()))
 
@@ -745,9 +762,9 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
                     yield (index + 1, term, end - start, term in label_terms, postings)
                 else:
                     yield (index + 1, term, 0, True, b"")
-            yield (len(vocabulary) + 1, INDEX_SIZE_TERM, len(indexed), False, b"")
+            yield (len(vocabulary) + 1, INDEX_SIZE_TERM, len(indexed), False, index_state_encode(state))
 
-        def document_rows() -> Iterator[tuple[int, Any, bytes, int | None, bytes]]:
+        def document_rows() -> Iterator[tuple[int, Any, bytes, int | None, bytes, int]]:
             end = 0
             for number, service_id in enumerate(indexed, start=1):
                 start, end = end, end + int(document_lengths[number - 1])
@@ -758,10 +775,11 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
                     postings_encode(term_numbers[start:end] + 1, weights[start:end]),
                     assured_days[number - 1],
                     points[number - 1],
+                    state.generation,
                 )
 
         _insert(SearchVocabulary, ("id", "term", "doc_count", "in_labels", "postings"), vocabulary_rows())
-        _insert(SearchDocument, ("id", "service", "terms", "assured_day", "points"), document_rows())
+        _insert(SearchDocument, ("id", "service", "terms", "assured_day", "points", "generation"), document_rows())
         _insert(SearchDeletion, ("key", "term"), _deletion_rows(vocabulary))
         _after_bulk_write()
     return RebuildResult(services=len(indexed), postings=len(term_numbers), vocabulary=len(vocabulary))
