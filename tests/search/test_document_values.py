@@ -49,8 +49,12 @@ def _directory() -> list:
         ServiceFactory(name=f"Food bank {n}", assured_date=None if n % 3 == 0 else today - dt.timedelta(days=40 * n))
         for n in range(8)
     ]
-    offices = {1: [(49.28, -123.12)], 2: [(49.0, -122.5), (49.25, -123.1), (48.4, -123.4)], 4: [(None, None)]}
-    offices[5] = [(45.5, -73.6), (49.2606, -123.1140)]
+    offices: dict[int, list[tuple[float | None, float | None]]] = {
+        1: [(49.28, -123.12)],
+        2: [(49.0, -122.5), (49.25, -123.1), (48.4, -123.4)],
+        4: [(None, None)],
+        5: [(45.5, -73.6), (49.2606, -123.1140)],
+    }
     for index, points in offices.items():
         for latitude, longitude in points:
             ServiceAtLocationFactory(
