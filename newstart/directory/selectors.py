@@ -13,8 +13,22 @@ import datetime as dt
 import re
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Exists, F, FloatField, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    Expression,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Replace, Upper
 from django.utils import timezone
 
@@ -141,6 +155,36 @@ def language_code_q(code: str, *, field: str = "code") -> Q:
 
 def _open_schedules(at: dt.datetime) -> QuerySet[Schedule]:
     return open_schedule_list(at)
+
+
+class _OpenAt(Expression):
+    """The service is open at `at`, by its own schedules or at a location open by its own (correlated
+    EXISTS: cheap per service).
+
+    A condition whose SQL is built when a query is compiled, not when it is filtered: the opening
+    rules are a few dozen ORM nodes, costly to resolve and to copy with every clone of the queryset,
+    and a search usually never compiles them (the index's facets settle most candidates, and a page
+    of hits is read by number)."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, at: dt.datetime) -> None:
+        super().__init__()
+        self.at = at
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        return (type(self), self.at)
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        schedules = _open_schedules(self.at)
+        is_open = Q(Exists(schedules.filter(service_id=OuterRef("pk")))) | Q(
+            Exists(schedules.filter(service_at_location__service_id=OuterRef("pk")))
+        )
+        condition = is_open.resolve_expression(compiler.query, allow_joins=False)
+        sql, params = compiler.compile(condition)
+        return f"({sql})", list(params)
 
 
 def normalized_postcode(value: str) -> str:
@@ -292,11 +336,7 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
     # One moment for the filter and the facets that stand for it.
     at = filters.at or timezone.now()
     if filters.open_now is not None:
-        # Open by its own schedules, or at a location open by its own (correlated: cheap per service).
-        open_schedules = _open_schedules(at)
-        is_open = Q(Exists(open_schedules.filter(service_id=OuterRef("pk")))) | Q(
-            Exists(open_schedules.filter(service_at_location__service_id=OuterRef("pk")))
-        )
+        is_open = Q(_OpenAt(at))
         qs = qs.filter(is_open) if filters.open_now else qs.exclude(is_open)
     near = filters.near
     if near is not None:

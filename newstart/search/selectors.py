@@ -681,6 +681,18 @@ class _PositionIn(Func):
         super().__init__(F(field))
         self.values = list(values)
 
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        # Django's identity walks the constructor's arguments value by value in Python (a thousand
+        # numbers, each time the query is compiled); a tuple of them hashes in C.
+        return (type(self), self.source_expressions[0], tuple(self.values))
+
+    def narrowed(self, values: Sequence[Any]) -> _PositionIn:
+        """The same position, among `values` (a page of the hits)."""
+        narrowed = copy.copy(self)
+        narrowed.values = list(values)
+        return narrowed
+
     def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
         column_sql, column_params = compiler.compile(self.source_expressions[0])
         is_uuid = isinstance(self.source_expressions[0].output_field, UUIDField)
@@ -802,9 +814,7 @@ class SearchRankedQuerySet(QuerySet[M]):
         clone.query.where = _page_where(clone.query.where, page)
         rank = clone.query.annotations.get("search_rank")
         if isinstance(rank, _PositionIn):
-            narrowed = copy.copy(rank)
-            narrowed.values = list(page)
-            clone.query.annotations["search_rank"] = narrowed
+            clone.query.annotations["search_rank"] = rank.narrowed(page)
         rows = list(clone)
         # Positions within the page, back to positions in the whole ranking.
         for row in rows:
