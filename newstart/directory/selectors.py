@@ -339,6 +339,19 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
         is_open = Q(_OpenAt(at))
         qs = qs.filter(is_open) if filters.open_now else qs.exclude(is_open)
     near = filters.near
+    if _search_text(filters):
+        # The engine filters by the radius and gives the distances it ranked by.
+        ranked, result = search_ranked_queryset(
+            qs,
+            _search_text(filters),
+            near=_point(near),
+            within_km=near.radius_km if near is not None else None,
+            facets=_search_facets(filters, at),
+            facets_decide=_facets_decide(filters),
+            sure_facets=_sure_facets(filters, at),
+            distance_field="distance_km",
+        )
+        return ranked.order_by(F("search_rank"), "id"), result
     if near is not None:
         nearby = ServiceAtLocation.objects.filter(service_id=OuterRef("pk"), location__has_valid_coordinates=True)
         if near.radius_km is not None:
@@ -354,20 +367,8 @@ def service_list_ranked(*, filters: ServiceFilters) -> tuple[QuerySet[Service], 
             .values("distance")[:1]
         )
         qs = qs.annotate(distance_km=Subquery(nearest, output_field=FloatField()))
-        if near.radius_km is not None and not _search_text(filters):
-            # With a search, the engine applies the radius itself, from the offices' coordinates.
+        if near.radius_km is not None:
             qs = qs.filter(distance_km__lte=near.radius_km)
-    if _search_text(filters):
-        ranked, result = search_ranked_queryset(
-            qs,
-            _search_text(filters),
-            near=_point(near),
-            within_km=near.radius_km if near is not None else None,
-            facets=_search_facets(filters, at),
-            facets_decide=_facets_decide(filters),
-            sure_facets=_sure_facets(filters, at),
-        )
-        return ranked.order_by(F("search_rank"), "id"), result
     if near is None:
         return qs.order_by("id"), None
     return qs.order_by(F("distance_km").asc(nulls_last=True), "id"), None

@@ -23,7 +23,7 @@ from typing import Any, Self, TypeVar, cast
 import numpy as np
 import numpy.typing as npt
 from django.db import connection
-from django.db.models import F, Func, IntegerField, Model, Q, QuerySet, UUIDField, Value
+from django.db.models import F, FloatField, Func, IntegerField, Model, Q, QuerySet, UUIDField, Value
 from django.db.models.lookups import In
 from django.db.models.sql.where import AND, WhereNode
 from django.utils import timezone
@@ -708,6 +708,41 @@ class _PositionIn(Func):
         return f"CASE {column_sql} {branches} END", [*column_params, *params]
 
 
+class _HitValue(Func):
+    """A value the engine computed per hit (a distance), as a column of the ranked rows: one array
+    parameter per list on PostgreSQL, a simple CASE over bound parameters elsewhere. None is NULL."""
+
+    output_field = FloatField()
+
+    def __init__(self, field: str, hits: Sequence[Any], values: Sequence[float | None]) -> None:
+        super().__init__(F(field))
+        self.hits = list(hits)
+        self.values = list(values)
+
+    @property
+    def identity(self) -> tuple[Any, ...]:
+        return (type(self), self.source_expressions[0], tuple(self.hits), tuple(self.values))
+
+    def narrowed(self, hits: Sequence[Any]) -> _HitValue:
+        """The same values, for `hits` only (a page)."""
+        by_hit = dict(zip(self.hits, self.values, strict=True))
+        narrowed = copy.copy(self)
+        narrowed.hits = list(hits)
+        narrowed.values = [by_hit.get(hit) for hit in hits]
+        return narrowed
+
+    def as_sql(self, compiler: Any, connection: Any, **extra_context: Any) -> tuple[str, list[Any]]:  # type: ignore[override]
+        column_sql, column_params = compiler.compile(self.source_expressions[0])
+        if connection.vendor == "postgresql":
+            sql = f"(%s::float8[])[array_position(%s::bigint[], {column_sql})]"
+            return sql, [self.values, self.hits, *column_params]
+        if not self.hits:
+            return "NULL", []
+        branches = " ".join("WHEN %s THEN %s" for _hit in self.hits)
+        params = [param for pair in zip(self.hits, self.values, strict=True) for param in pair]
+        return f"CASE {column_sql} {branches} END", [*column_params, *params]
+
+
 class _InHits(In):
     """`field IN (hits)` with the hits as one parameter: `= ANY(array)` on PostgreSQL, a JSON array read
     by json_each on SQLite. Building it costs the same for 1,000 ids as for one (Django's IN prepares
@@ -812,9 +847,9 @@ class SearchRankedQuerySet(QuerySet[M]):
             return []
         clone = cast("Any", self)._chain()
         clone.query.where = _page_where(clone.query.where, page)
-        rank = clone.query.annotations.get("search_rank")
-        if isinstance(rank, _PositionIn):
-            clone.query.annotations["search_rank"] = rank.narrowed(page)
+        for name, annotation in clone.query.annotations.items():
+            if isinstance(annotation, _PositionIn | _HitValue):
+                clone.query.annotations[name] = annotation.narrowed(page)
         rows = list(clone)
         # Positions within the page, back to positions in the whole ranking.
         for row in rows:
@@ -859,9 +894,12 @@ def search_ranked_queryset(
     facets: Sequence[Facets] = (),
     facets_decide: bool = False,
     sure_facets: Sequence[Facets] | None = None,
+    distance_field: str | None = None,
 ) -> tuple[QuerySet[Service], SearchResult | None]:
     """`qs` narrowed to the services matching `query`, best first (each annotated with `search_rank`,
     1 for the best), and what the engine made of the query (`did_you_mean`, `broader`, `suggestions`).
+    With `near` and `distance_field`, each service is also annotated with the engine's distance to its
+    nearest located office under that name (None: it has none).
 
     Only services in `qs` are ranked (apply every other filter first); with `near`, distance counts in
     the ranking, and with `within_km` only services with a located office that close to `near` are
@@ -883,10 +921,21 @@ def search_ranked_queryset(
         facets=facets,
         sure_facets=sure_facets,
     )
+    with_distance = near is not None and distance_field is not None
     if not len(result.ranking):
-        return _no_hits(qs), result
+        no_hits = _no_hits(qs)
+        if with_distance:
+            no_hits = no_hits.annotate(**{cast("str", distance_field): Value(None, output_field=FloatField())})
+        return no_hits, result
     # Hits stay document numbers: only the page shown is turned into services.
-    return _ranked(qs, "search_document__id", result.document_numbers).order_by(F("search_rank")), result
+    numbers = result.document_numbers
+    ranked = _ranked(qs, "search_document__id", numbers)
+    if with_distance:
+        # The distances the engine ranked by (the directory's own haversine), not an SQL subquery
+        # over every office of every row shown.
+        distances = [None if math.isnan(km) else km for km in result.ranking.distances.tolist()]
+        ranked = ranked.annotate(**{cast("str", distance_field): _HitValue("search_document__id", numbers, distances)})
+    return ranked.order_by(F("search_rank")), result
 
 
 def search_filter_queryset(

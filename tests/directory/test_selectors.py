@@ -302,6 +302,26 @@ def test_near_filters_by_radius_and_sorts_by_distance():
     assert {s.pk for s in sals_sorted[-2:]} == {impossible.pk, nowhere.pk}
 
 
+def test_a_search_near_a_point_gives_the_listings_distances():
+    """With a search, distance_km is the engine's (from the index's coordinates), not SQL's: the same
+    numbers, on a page, on every row, and after further filtering."""
+    for latitude, longitude in (RICHMOND, CITY_HALL, CALGARY, (100, -123.1), (None, None)):
+        f.ServiceAtLocationFactory(location__latitude=latitude, location__longitude=longitude)
+    several = f.ServiceAtLocationFactory(location__latitude=CALGARY[0], location__longitude=CALGARY[1])
+    f.ServiceAtLocationFactory(
+        service=several.service, location__latitude=CITY_HALL[0] + 0.05, location__longitude=CITY_HALL[1]
+    )
+    for radius_km in (None, 20):
+        point = NearFilter(latitude=CITY_HALL[0], longitude=CITY_HALL[1], radius_km=radius_km)
+        listed = {s.pk: s.distance_km for s in selectors.service_list(filters=ServiceFilters(near=point))}
+        searched = selectors.service_list(filters=ServiceFilters(search="settlement service", near=point))
+        assert {s.pk for s in searched} == set(listed)
+        for rows in (list(searched), searched[0:3], list(searched.filter(pk__in=list(listed)))):
+            for service in rows:
+                expected = listed[service.pk]
+                assert service.distance_km == (None if expected is None else pytest.approx(expected, abs=1e-6))
+
+
 def test_near_across_the_antimeridian():
     east = f.ServiceAtLocationFactory(location__latitude=0, location__longitude=179.99)
     west = f.ServiceAtLocationFactory(location__latitude=0, location__longitude=-179.99)
