@@ -27,6 +27,7 @@ import numpy.typing as npt
 from django.db import connection
 
 from newstart.directory.geo import haversine_km_array
+from newstart.search.db import fetch_binary
 from newstart.search.models import SearchDocument
 from newstart.search.postings import POINT_DTYPE, IndexState
 
@@ -91,9 +92,7 @@ def _read(since: int | None) -> tuple[Numbers, Floats, list[bytes]]:
     if since is not None:
         sql += " WHERE generation > %s"
         params.append(since)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
+    rows = fetch_binary(sql, params)
     numbers = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
     days = np.fromiter((row[1] for row in rows), dtype=np.float64, count=len(rows))
     return numbers, days, [bytes(row[2] or b"") for row in rows]

@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from newstart.directory.geo import haversine_km_array
 from newstart.directory.models import Service
+from newstart.search.db import fetch_binary
 from newstart.search.document_values import NO_DATE, DocumentValues, document_values
 from newstart.search.facets import Facets, WeightedFacet, facet_term
 from newstart.search.labels import TextForm, text_form_from_units, unit_of
@@ -214,8 +215,11 @@ class _Known:
         if not self.looked_up:
             wanted.insert(0, INDEX_SIZE_TERM)
         self.looked_up.update(wanted)
-        rows = SearchVocabulary.objects.filter(term__in=wanted).values_list(
-            "term", "doc_count", "in_labels", "postings"
+        table = SearchVocabulary._meta.db_table
+        condition, parameter = _numbers_condition(wanted, "term")
+        rows = fetch_binary(
+            f"SELECT term, doc_count, in_labels, postings FROM {table} WHERE {condition}",  # noqa: S608
+            parameter,
         )
         for term, doc_count, in_labels, postings in rows:
             if term == INDEX_SIZE_TERM:
@@ -331,8 +335,8 @@ class Hits:
         return len(self.ids)
 
 
-def _numbers_condition(numbers: Sequence[int], column: str = "d.id") -> tuple[str, list[Any]]:
-    """`column IN (numbers)` as SQL with one parameter (an array, or a JSON array on SQLite)."""
+def _numbers_condition(numbers: Sequence[int] | Sequence[str], column: str = "d.id") -> tuple[str, list[Any]]:
+    """`column IN (numbers)` (or terms) as SQL with one parameter (an array, or a JSON array on SQLite)."""
     if connection.vendor == "postgresql":
         return f"{column} = ANY(%s)", [list(numbers)]
     return f"{column} IN (SELECT value FROM json_each(%s))", [json.dumps(list(numbers))]  # noqa: S608
