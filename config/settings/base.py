@@ -191,6 +191,10 @@ HSDS_PROFILE_URL = env_str(
     "HSDS_PROFILE_URL", "https://github.com/newstart-lip/newstart/blob/main/docs/hsds-profile/README.md"
 )
 
+# --- Search -----------------------------------------------------------------------
+# Postings lists each process keeps in memory (newstart.search.postings_cache); 0 keeps none.
+SEARCH_POSTINGS_CACHE_MB = env_int("SEARCH_POSTINGS_CACHE_MB", 48, minimum=0, maximum=4096)
+
 # --- The navigator (the public site) -------------------------------------------
 # Map tiles are fetched from this server only after a visitor opens a map.
 NAVIGATOR_TILE_URL = env_str("NAVIGATOR_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png")

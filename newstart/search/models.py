@@ -152,6 +152,8 @@ class SearchVocabulary(models.Model):
     doc_count = models.IntegerField(_("services"), default=0)
     in_labels = models.BooleanField(_("in concept labels"), default=False)
     postings = models.BinaryField(_("postings"), default=b"")
+    # The generation of the index write that last changed `postings` (newstart.search.postings_cache).
+    generation = models.BigIntegerField(_("index generation"), default=0)
 
     class Meta:
         verbose_name = _("search vocabulary term")

@@ -36,6 +36,7 @@ from newstart.search.facets import Facets, WeightedFacet, facet_term
 from newstart.search.labels import TextForm, text_form_from_units, unit_of
 from newstart.search.models import Concept, ConceptLabel, ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
 from newstart.search.postings import IndexState, day_number, index_state_decode, points_decode, postings_decode
+from newstart.search.postings_cache import postings_forget, postings_held, postings_held_generations, postings_keep
 from newstart.search.services import CONCEPT_LINK_WEIGHTS, CONCEPT_TERM_PREFIX, INDEX_SIZE_TERM, concept_term
 from newstart.search.text import (
     MAX_TERM_LENGTH,
@@ -215,20 +216,60 @@ class _Known:
         if not self.looked_up:
             wanted.insert(0, INDEX_SIZE_TERM)
         self.looked_up.update(wanted)
-        table = SearchVocabulary._meta.db_table
-        condition, parameter = _numbers_condition(wanted, "term")
-        rows = fetch_binary(
-            f"SELECT term, doc_count, in_labels, postings FROM {table} WHERE {condition}",  # noqa: S608
-            parameter,
-        )
-        for term, doc_count, in_labels, postings in rows:
+        stamp, held = postings_held_generations(wanted)
+        if self.state is not None and stamp != self.state.stamp:
+            held = {}  # lists of another index
+        from_held: list[str] = []
+        read: dict[str, tuple[int, bytes]] = {}
+        for term, doc_count, in_labels, generation, postings in _vocabulary_rows(wanted, held):
             if term == INDEX_SIZE_TERM:
                 self.total = doc_count
                 self.state = index_state_decode(postings)
             elif doc_count > 0 or in_labels:
                 self.doc_counts[term] = doc_count
-                if doc_count > 0:
-                    self.postings[term] = bytes(postings)
+                if doc_count <= 0:
+                    continue
+                if postings is None:
+                    # Not sent: the list held is the current one (unless dropped meanwhile).
+                    kept = postings_held(term, generation)
+                    if kept is not None:
+                        self.postings[term] = kept
+                        from_held.append(term)
+                        continue
+                    postings = _vocabulary_rows([term], {})[0][4]
+                read[term] = (generation, bytes(postings))
+                self.postings[term] = read[term][1]
+        if self.state is None:
+            return
+        if from_held and stamp != self.state.stamp:
+            # The lists held were another index's: read them again.
+            postings_forget(self.state.stamp)
+            for term, _doc_count, _in_labels, generation, postings in _vocabulary_rows(from_held, {}):
+                read[term] = (generation, bytes(postings))
+                self.postings[term] = read[term][1]
+        postings_keep(self.state.stamp, read)
+
+
+def _vocabulary_rows(terms: list[str], held: dict[str, int]) -> list[tuple[Any, ...]]:
+    """(term, doc_count, in_labels, generation, postings) of these terms, in one query; postings are
+    None where `held` (term -> generation of the list this process holds) is still the current list."""
+    # The table's name is the model's, not input.
+    table = SearchVocabulary._meta.db_table
+    if connection.vendor == "postgresql":
+        sql = (
+            "SELECT v.term, v.doc_count, v.in_labels, v.generation,"  # noqa: S608
+            " CASE WHEN v.generation = h.generation THEN NULL ELSE v.postings END"
+            f" FROM {table} v LEFT JOIN unnest(%s::text[], %s::bigint[]) AS h(term, generation) ON h.term = v.term"
+            " WHERE v.term = ANY(%s::text[])"
+        )
+        return fetch_binary(sql, [list(held), list(held.values()), terms])
+    sql = (
+        "SELECT v.term, v.doc_count, v.in_labels, v.generation,"  # noqa: S608
+        " CASE WHEN v.generation = h.value THEN NULL ELSE v.postings END"
+        f" FROM {table} v LEFT JOIN json_each(%s) AS h ON h.key = v.term"
+        " WHERE v.term IN (SELECT value FROM json_each(%s))"
+    )
+    return fetch_binary(sql, [json.dumps(held), json.dumps(terms)])
 
 
 def _correct(query: _Query, known: _Known) -> None:

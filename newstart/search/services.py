@@ -505,8 +505,8 @@ def _vocabulary_ids(terms: set[str]) -> dict[str, int]:
     if new:
         _insert(
             SearchVocabulary,
-            ("term", "doc_count", "in_labels", "postings"),
-            ((term, 0, False, b"") for term in new),
+            ("term", "doc_count", "in_labels", "postings", "generation"),
+            ((term, 0, False, b"", 0) for term in new),
             ignore_conflicts=True,
         )
         _insert(SearchDeletion, ("key", "term"), _deletion_rows(new), ignore_conflicts=True)
@@ -554,12 +554,12 @@ def _index_update(service_ids: Sequence[uuid.UUID], documents: dict[uuid.UUID, _
         terms = postings_encode([pair[0] for pair in pairs], [pair[1] for pair in pairs])
         forward.append((terms, document.assured_day, document.points, state.generation, number))
 
-    updated: list[tuple[bytes, int, int]] = []
+    updated: list[tuple[bytes, int, int, int]] = []
     for chunk in _chunks(sorted(changes), _IN_CHUNK):
         for vocabulary_id, postings in SearchVocabulary.objects.filter(id__in=chunk).values_list("id", "postings"):
             merged = postings_merge(postings, changes[vocabulary_id])
-            updated.append((merged, postings_count(merged), vocabulary_id))
-    _update(SearchVocabulary, ("postings", "doc_count"), updated)
+            updated.append((merged, postings_count(merged), state.generation, vocabulary_id))
+    _update(SearchVocabulary, ("postings", "doc_count", "generation"), updated)
     _update(SearchDocument, ("terms", "assured_day", "points", "generation"), forward)
     gone = [number for service_id, (number, _terms) in existing.items() if service_id not in documents]
     SearchDocument.objects.filter(id__in=gone).delete()
@@ -753,16 +753,18 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
         vocabulary = list(numbers)
         vocabulary.extend(sorted(label_terms - numbers.keys()))
 
-        def vocabulary_rows() -> Iterator[tuple[int, str, int, bool, bytes]]:
+        generation = state.generation
+
+        def vocabulary_rows() -> Iterator[tuple[int, str, int, bool, bytes, int]]:
             for index, term in enumerate(vocabulary):
                 if index < len(numbers):
                     end = int(term_ends[index])
                     start = end - int(term_counts[index])
                     postings = postings_encode(sorted_documents[start:end], sorted_weights[start:end])
-                    yield (index + 1, term, end - start, term in label_terms, postings)
+                    yield (index + 1, term, end - start, term in label_terms, postings, generation)
                 else:
-                    yield (index + 1, term, 0, True, b"")
-            yield (len(vocabulary) + 1, INDEX_SIZE_TERM, len(indexed), False, index_state_encode(state))
+                    yield (index + 1, term, 0, True, b"", generation)
+            yield (len(vocabulary) + 1, INDEX_SIZE_TERM, len(indexed), False, index_state_encode(state), generation)
 
         def document_rows() -> Iterator[tuple[int, Any, bytes, int | None, bytes, int]]:
             end = 0
@@ -778,7 +780,7 @@ def search_rebuild_index(*, progress: bool = False) -> RebuildResult:
                     state.generation,
                 )
 
-        _insert(SearchVocabulary, ("id", "term", "doc_count", "in_labels", "postings"), vocabulary_rows())
+        _insert(SearchVocabulary, ("id", "term", "doc_count", "in_labels", "postings", "generation"), vocabulary_rows())
         _insert(SearchDocument, ("id", "service", "terms", "assured_day", "points", "generation"), document_rows())
         _insert(SearchDeletion, ("key", "term"), _deletion_rows(vocabulary))
         _after_bulk_write()
