@@ -135,18 +135,23 @@ def _key() -> str:
     return f"{connection.alias}:{connection.settings_dict.get('NAME')}"
 
 
+def _same_documents(held: IndexState, state: IndexState) -> bool:
+    # The thesaurus's number does not concern documents.
+    return held.stamp == state.stamp and held.generation == state.generation
+
+
 def document_values(state: IndexState) -> DocumentValues | None:
     """The documents' values at index state `state` (read from the empty term's row by the search),
     or None when the caller must read them from the database: inside a transaction that sees a state
     this process does not hold (its own writes, or ones that may still roll back)."""
     held = _held.get(_key())
-    if held is not None and held.state == state:
+    if held is not None and _same_documents(held.state, state):
         return held
     if connection.in_atomic_block:
         return None
     with _lock:
         held = _held.get(_key())
-        if held is not None and held.state == state:
+        if held is not None and _same_documents(held.state, state):
             return held
         if held is None or held.state.stamp != state.stamp or held.state.generation > state.generation:
             base, since = _empty(state), None

@@ -93,34 +93,41 @@ def day_number(value: dt.date | None) -> int | None:
 
 
 # The index's state, held by the empty term's vocabulary row in place of a postings list: a
-# generation every index write raises (the documents it writes carry it) and a random stamp given
-# when the index is built or first written to. Processes holding documents' values in memory
-# (newstart.search.document_values) compare it with theirs.
-_STATE = struct.Struct("<q8s")
+# generation every index write raises (the documents and lists it writes carry it), a random stamp
+# given when the index is built or first written to, and a number the thesaurus's changes raise.
+# Processes holding documents' values, postings lists or the thesaurus in memory compare it with theirs.
+_STATE = struct.Struct("<q8sq")
+_STATE_BEFORE_THESAURUS = struct.Struct("<q8s")
 
 
 @dataclass(frozen=True)
 class IndexState:
     generation: int
     stamp: bytes
+    thesaurus: int = 0
 
     @classmethod
     def new(cls) -> IndexState:
         """A new index's first state (a fresh random stamp)."""
         return cls(generation=1, stamp=os.urandom(8))
 
-    def next(self) -> IndexState:
-        return IndexState(generation=self.generation + 1, stamp=self.stamp)
+    def next(self, *, thesaurus_changed: bool = False) -> IndexState:
+        return IndexState(
+            generation=self.generation + 1, stamp=self.stamp, thesaurus=self.thesaurus + int(thesaurus_changed)
+        )
 
 
 def index_state_encode(state: IndexState) -> bytes:
-    return _STATE.pack(state.generation, state.stamp)
+    return _STATE.pack(state.generation, state.stamp, state.thesaurus)
 
 
 def index_state_decode(blob: bytes | memoryview | None) -> IndexState | None:
     """The state in the empty term's row (None: an index written before states were kept)."""
     data = bytes(blob or b"")
-    if len(data) != _STATE.size:
-        return None
-    generation, stamp = _STATE.unpack(data)
-    return IndexState(generation=generation, stamp=stamp)
+    if len(data) == _STATE.size:
+        generation, stamp, thesaurus = _STATE.unpack(data)
+        return IndexState(generation=generation, stamp=stamp, thesaurus=thesaurus)
+    if len(data) == _STATE_BEFORE_THESAURUS.size:
+        generation, stamp = _STATE_BEFORE_THESAURUS.unpack(data)
+        return IndexState(generation=generation, stamp=stamp)
+    return None

@@ -32,7 +32,7 @@ from newstart.directory.geo import haversine_km_array
 from newstart.directory.models import Service
 from newstart.search.db import fetch_binary
 from newstart.search.document_values import NO_DATE, DocumentValues, document_values
-from newstart.search.facets import Facets, WeightedFacet, facet_term
+from newstart.search.facets import FACET_PREFIX, Facets, WeightedFacet, facet_term
 from newstart.search.labels import TextForm, text_form_from_units, unit_of
 from newstart.search.models import Concept, ConceptLabel, ConceptLink, SearchDeletion, SearchDocument, SearchVocabulary
 from newstart.search.postings import IndexState, day_number, index_state_decode, points_decode, postings_decode
@@ -51,6 +51,7 @@ from newstart.search.text import (
     token_forms,
     tokens,
 )
+from newstart.search.thesaurus_cache import HeldThesaurus, thesaurus_for, thesaurus_held
 
 MAX_QUERY_LENGTH = 200
 # Candidates re-ranked by freshness and distance; the most any search returns.
@@ -314,15 +315,19 @@ class _ConceptMatch:
     broader_key: str | None
 
 
-def _concepts(form: TextForm) -> dict[str, _ConceptMatch]:
-    """Concepts whose labels occur in the query (one query)."""
+def _concepts(form: TextForm, held: HeldThesaurus | None) -> dict[str, _ConceptMatch]:
+    """Concepts whose labels occur in the query: from the thesaurus `held`, else one query."""
     if not form.keys:
         return {}
     matches: dict[str, _ConceptMatch] = {}
     query_length = max(len(form.compact), 1)
-    rows = ConceptLabel.objects.filter(lookup_key__in=sorted(form.keys)).values_list(
-        "concept__key", "concept__broader__key", "normalized", "is_compact"
-    )
+    rows: Iterable[tuple[str, str | None, str, bool]]
+    if held is not None:
+        rows = held.labels(form.keys)
+    else:
+        rows = ConceptLabel.objects.filter(lookup_key__in=sorted(form.keys)).values_list(
+            "concept__key", "concept__broader__key", "normalized", "is_compact"
+        )
     for key, broader_key, normalized, is_compact in rows:
         if not form.contains(normalized=normalized, is_compact=is_compact):
             continue
@@ -330,6 +335,18 @@ def _concepts(form: TextForm) -> dict[str, _ConceptMatch]:
         if key not in matches or matches[key].strength < strength:
             matches[key] = _ConceptMatch(key, strength, broader_key)
     return matches
+
+
+def _query_form(query: _Query) -> TextForm:
+    return text_form_from_units(unit_of(token) for token in query.tokens)
+
+
+def _concept_terms(matches: dict[str, _ConceptMatch]) -> set[str]:
+    """The index terms of these concepts and of their broader concepts."""
+    keys = {match.key for match in matches.values()} | {
+        match.broader_key for match in matches.values() if match.broader_key
+    }
+    return {concept_term(key) for key in keys}
 
 
 def _idf(doc_count: int, total: int) -> int:
@@ -649,17 +666,26 @@ def search_services(
     if not parsed.tokens:
         return result
     known = _Known()
-    known.add(parsed.terms())
+    facet_terms = {facet_term(facet) for group in (*facets, *(sure_facets or ())) for facet in group}
+    # With the thesaurus held, the query's concepts are known before any query: their lists are read
+    # with the words' and the facets' (one query in all, unless the thesaurus changed meanwhile).
+    held = thesaurus_held()
+    guessed = _concepts(_query_form(parsed), held) if held is not None else {}
+    known.add(parsed.terms() | facet_terms | _concept_terms(guessed))
     _correct(parsed, known)
     if parsed.corrected:
         result.did_you_mean = " ".join(token.text for token in parsed.tokens)
 
-    matches = _concepts(text_form_from_units(unit_of(token) for token in parsed.tokens))
+    held = thesaurus_for(known.state) if known.state is not None else None
+    matches = _concepts(_query_form(parsed), held)
     ordered = sorted(matches.values(), key=lambda match: (-match.strength, match.key))
     result.concepts = [match.key for match in ordered]
 
+    # The query's words (concepts and facets are weighed below, or not at all).
     weights: dict[str, int] = {
-        term: _idf(doc_count, known.total) for term, doc_count in known.doc_counts.items() if doc_count > 0
+        term: _idf(doc_count, known.total)
+        for term, doc_count in known.doc_counts.items()
+        if doc_count > 0 and not term.startswith((FACET_PREFIX, CONCEPT_TERM_PREFIX))
     }
     for match in ordered:
         concept_weight = max(1, round(CONCEPT_QUERY_WEIGHT * match.strength))
@@ -670,7 +696,6 @@ def search_services(
             term = concept_term(match.broader_key)
             weights[term] = max(weights.get(term, 0), broader_weight)
 
-    facet_terms = {facet_term(facet) for group in (*facets, *(sure_facets or ())) for facet in group}
     known.add({term for term in weights if term.startswith(CONCEPT_TERM_PREFIX)} | facet_terms)
     search = partial(
         _search,

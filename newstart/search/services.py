@@ -476,11 +476,19 @@ class _TermNumbers(dict[str, int]):
         return number
 
 
-def _next_index_state() -> IndexState:
+def _next_index_state(*, thesaurus_changed: bool = False) -> IndexState:
     """The state the index write under way will leave (the generation its documents carry)."""
     held = SearchVocabulary.objects.filter(term=INDEX_SIZE_TERM).values_list("postings", flat=True).first()
     state = index_state_decode(held)
-    return IndexState.new() if state is None else state.next()
+    return IndexState.new() if state is None else state.next(thesaurus_changed=thesaurus_changed)
+
+
+def search_thesaurus_changed() -> None:
+    """Record in the index's state that concepts or labels changed: processes holding the thesaurus
+    (newstart.search.thesaurus_cache) read it again. Inside the caller's transaction."""
+    with transaction.atomic():
+        _lock_index()
+        _set_index_size(_next_index_state(thesaurus_changed=True))
 
 
 def _set_index_size(state: IndexState) -> None:
@@ -867,6 +875,7 @@ def search_concepts_changed(*, concept_ids: Iterable[int], extra_service_ids: It
         for chunk in _chunks(sorted(label_terms), _IN_CHUNK):
             SearchVocabulary.objects.filter(term__in=chunk, in_labels=False).update(in_labels=True)
         search_index_services(service_ids=_services_for_concepts(ids) | set(extra_service_ids))
+        search_thesaurus_changed()
 
 
 @dataclass
@@ -929,6 +938,8 @@ def concept_load(*, path: Path = CONCEPTS_PATH, reindex: bool = True) -> Concept
             changed = _concepts_write(concepts, result)
         if changed and reindex:
             search_concepts_changed(concept_ids=changed)
+        elif result.changed:
+            search_thesaurus_changed()
     return result
 
 
