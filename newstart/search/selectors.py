@@ -237,7 +237,10 @@ class _Known:
                         self.postings[term] = kept
                         from_held.append(term)
                         continue
-                    postings = _vocabulary_rows([term], {})[0][4]
+                    again = _vocabulary_rows([term], {})
+                    if not again:
+                        continue  # gone meanwhile (a rebuild)
+                    postings = again[0][4]
                 read[term] = (generation, bytes(postings))
                 self.postings[term] = read[term][1]
         if self.state is None:
