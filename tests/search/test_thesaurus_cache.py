@@ -4,6 +4,8 @@ transaction that may roll back."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -12,6 +14,7 @@ from newstart.search import thesaurus_cache
 from newstart.search.document_values import document_values_forget
 from newstart.search.postings_cache import postings_forget_all
 from newstart.search.selectors import search_services
+from newstart.search.services import concept_load
 from newstart.search.thesaurus_cache import thesaurus_forget
 from tests.directory.factories import ServiceFactory
 from tests.search.factories import ConceptFactory, ConceptLabelFactory
@@ -65,3 +68,14 @@ def test_a_label_added_in_a_rolled_back_transaction_is_not_held(food_bank):
         assert thesaurus_cache.thesaurus_held() is held
         transaction.set_rollback(True)
     assert search_services(query="banque alimentaire").concepts == []
+
+
+@pytest.mark.parametrize("reindex", [True, False])
+def test_a_thesaurus_file_loaded_is_matched_by_the_next_search(food_bank, tmp_path, reindex):
+    _concept, service = food_bank
+    assert search_services(query="hungry").concepts == []
+    path = tmp_path / "concepts.json"
+    path.write_text(json.dumps({"concepts": [{"key": "food", "labels": {"en": ["food bank", "hungry"]}}]}))
+    assert concept_load(path=path, reindex=reindex).changed
+    result = search_services(query="hungry")
+    assert result.concepts == ["food"] and result.service_ids == [service.pk]
