@@ -78,3 +78,32 @@ def new_context(chromium: Any) -> Iterator[Callable[..., Any]]:
 @pytest.fixture
 def page(new_context: Callable[..., Any]) -> Any:
     return new_context().new_page()
+
+
+@pytest.fixture(autouse=True)
+def _close_connections_opened_in_playwright() -> Iterator[None]:
+    """Close the database connections a browser test opened in its own thread.
+
+    With Playwright's sync API running, the test body's database connection belongs to another
+    context than the one pytest-django closes (Django keeps connections per asgiref context), so
+    it stayed open, idle, until the end of the run, and PostgreSQL then refused to drop the test
+    database ("being accessed by other users"). The live server's request threads close their own.
+    """
+    import threading
+
+    from django.db.backends.signals import connection_created
+
+    opened: list[Any] = []
+    here = threading.get_ident()
+
+    def remember(sender: Any, connection: Any, **kwargs: Any) -> None:
+        if threading.get_ident() == here:
+            opened.append(connection)
+
+    connection_created.connect(remember, weak=False)
+    try:
+        yield
+    finally:
+        connection_created.disconnect(remember)
+        for wrapper in opened:
+            wrapper.close()
