@@ -40,6 +40,7 @@ from newstart.search.services import (
     search_index_services,
     search_rebuild_index,
     search_signals_active,
+    search_thesaurus_changed,
     search_unindex_services,
 )
 
@@ -186,6 +187,8 @@ def _thesaurus_deleted(sender: type, instance: Concept | ConceptLabel, **kwargs:
         search_concepts_changed(concept_ids=[instance.concept_id], extra_service_ids=affected)
     else:
         _reindex(set(affected))
+        # Its narrower concepts lost their broader one (SET NULL, no signal): the thesaurus changed.
+        search_thesaurus_changed()
 
 
 def _imported_service_ids(changed: Mapping[str, Set[uuid.UUID]]) -> set[uuid.UUID]:

@@ -79,3 +79,22 @@ def test_a_thesaurus_file_loaded_is_matched_by_the_next_search(food_bank, tmp_pa
     assert concept_load(path=path, reindex=reindex).changed
     result = search_services(query="hungry")
     assert result.concepts == ["food"] and result.service_ids == [service.pk]
+
+
+def test_a_deleted_broader_concept_is_gone_from_the_thesaurus_held(food_bank):
+    concept, _service = food_bank
+    needs = ConceptFactory(key="basic_needs")
+    concept.broader = needs
+    concept.save()
+    search_services(query="food bank")
+    assert _broader_held("food") == {"basic_needs"}
+    # Deleting it sets its narrower concepts' broader concept to NULL, with no signal of their own.
+    needs.delete()
+    search_services(query="food bank")
+    assert _broader_held("food") == {None}
+
+
+def _broader_held(lookup_key: str) -> set[str | None]:
+    held = thesaurus_cache.thesaurus_held()
+    assert held is not None
+    return {broader for _key, broader, _normalized, _compact in held.labels({lookup_key})}
