@@ -243,15 +243,15 @@ class _Known:
                     postings = again[0][4]
                 read[term] = (generation, bytes(postings))
                 self.postings[term] = read[term][1]
-        if self.state is None:
-            return
-        if from_held and stamp != self.state.stamp:
+        current = self.state.stamp if self.state is not None else None
+        if from_held and stamp != current:
             # The lists held were another index's: read them again.
-            postings_forget(self.state.stamp)
+            postings_forget(current)
             for term, _doc_count, _in_labels, generation, postings in _vocabulary_rows(from_held, {}):
                 read[term] = (generation, bytes(postings))
                 self.postings[term] = read[term][1]
-        postings_keep(self.state.stamp, read)
+        if current is not None:
+            postings_keep(current, read)
 
 
 def _vocabulary_rows(terms: list[str], held: dict[str, int]) -> list[tuple[Any, ...]]:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.test import override_settings
 
 from newstart.search import postings_cache, selectors
+from newstart.search.models import SearchVocabulary
 from newstart.search.postings_cache import postings_forget_all, postings_held, postings_keep
 from newstart.search.selectors import search_services
 from newstart.search.services import search_rebuild_index, search_signals_paused
@@ -105,3 +106,14 @@ def test_held_lists_stay_within_their_memory_least_recently_used_out():
     # Another index's lists replace them all.
     postings_keep(b"stamp-02", {"other": (3, b"x")})
     assert postings_held("term0", 1) is None and postings_held("other", 3) == b"x"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_lists_held_are_not_used_for_an_index_without_a_state(vocabulary_reads):
+    service = ServiceFactory(name="Food bank")
+    search_services(query="food")
+    # An index from before states were kept (no empty term's row): nothing held can be trusted.
+    SearchVocabulary.objects.filter(term="").delete()
+    assert search_services(query="food").service_ids == [service.pk]
+    assert _sent(vocabulary_reads, "food") == [True, False, True]
+    assert postings_cache._held == {}
