@@ -1,4 +1,4 @@
-"""Reading the index's binary columns.
+"""Reading the index: its binary columns, and which database a process's held values belong to.
 
 PostgreSQL sends bytea in the text protocol as hexadecimal, which psycopg must then decode: for the
 postings lists a search reads (a common word's is ~500 KB) that was most of a search's time there
@@ -43,3 +43,9 @@ def fetch_binary(sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
     with binary_cursor() as cursor:
         cursor.execute(sql, params)
         return list(cursor.fetchall())
+
+
+def database_key() -> str:
+    """The database the current connection reads, as the key of what a process holds in memory
+    (document values, postings lists, thesaurus): tests and tools may switch databases."""
+    return f"{connection.alias}:{connection.settings_dict.get('NAME')}"

@@ -27,7 +27,7 @@ import numpy.typing as npt
 from django.db import connection
 
 from newstart.directory.geo import haversine_km_array
-from newstart.search.db import fetch_binary
+from newstart.search.db import database_key, fetch_binary
 from newstart.search.models import SearchDocument
 from newstart.search.postings import POINT_DTYPE, IndexState
 
@@ -131,10 +131,6 @@ _held: dict[str, DocumentValues] = {}
 _lock = threading.Lock()
 
 
-def _key() -> str:
-    return f"{connection.alias}:{connection.settings_dict.get('NAME')}"
-
-
 def _same_documents(held: IndexState, state: IndexState) -> bool:
     # The thesaurus's number does not concern documents.
     return held.stamp == state.stamp and held.generation == state.generation
@@ -144,13 +140,13 @@ def document_values(state: IndexState) -> DocumentValues | None:
     """The documents' values at index state `state` (read from the empty term's row by the search),
     or None when the caller must read them from the database: inside a transaction that sees a state
     this process does not hold (its own writes, or ones that may still roll back)."""
-    held = _held.get(_key())
+    held = _held.get(database_key())
     if held is not None and _same_documents(held.state, state):
         return held
     if connection.in_atomic_block:
         return None
     with _lock:
-        held = _held.get(_key())
+        held = _held.get(database_key())
         if held is not None and _same_documents(held.state, state):
             return held
         if held is None or held.state.stamp != state.stamp or held.state.generation > state.generation:
@@ -159,7 +155,7 @@ def document_values(state: IndexState) -> DocumentValues | None:
             base, since = held, held.state.generation
         numbers, days, blobs = _read(since)
         values = _merged(base, state, numbers, days, blobs)
-        _held[_key()] = values
+        _held[database_key()] = values
         return values
 
 

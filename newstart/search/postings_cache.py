@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
+from newstart.search.db import database_key
+
 
 @dataclass
 class _Held:
@@ -36,10 +38,6 @@ _held: dict[str, _Held] = {}
 _lock = threading.Lock()
 
 
-def _key() -> str:
-    return f"{connection.alias}:{connection.settings_dict.get('NAME')}"
-
-
 def _limit() -> int:
     return int(getattr(settings, "SEARCH_POSTINGS_CACHE_MB", 48)) * 1024 * 1024
 
@@ -47,7 +45,7 @@ def _limit() -> int:
 def postings_held_generations(terms: list[str]) -> tuple[bytes | None, dict[str, int]]:
     """The stamp of the index the lists held are from, and the generation of each of `terms` held."""
     with _lock:
-        held = _held.get(_key())
+        held = _held.get(database_key())
         if held is None:
             return None, {}
         return held.stamp, {term: held.lists[term][0] for term in terms if term in held.lists}
@@ -56,7 +54,7 @@ def postings_held_generations(terms: list[str]) -> tuple[bytes | None, dict[str,
 def postings_held(term: str, generation: int) -> bytes | None:
     """The list of `term` at `generation`, if held (it becomes the most recently used)."""
     with _lock:
-        held = _held.get(_key())
+        held = _held.get(database_key())
         entry = held.lists.get(term) if held is not None else None
         if entry is None or entry[0] != generation:
             return None
@@ -70,7 +68,7 @@ def postings_keep(stamp: bytes, lists: dict[str, tuple[int, bytes]]) -> None:
         return
     limit = _limit()
     with _lock:
-        held = _held.setdefault(_key(), _Held())
+        held = _held.setdefault(database_key(), _Held())
         if held.stamp != stamp:
             held.stamp, held.lists, held.size = stamp, OrderedDict(), 0
         for term, (generation, postings) in lists.items():
@@ -89,9 +87,9 @@ def postings_keep(stamp: bytes, lists: dict[str, tuple[int, bytes]]) -> None:
 def postings_forget(stamp: bytes | None = None) -> None:
     """Forget every list held for this database (or only if held for another index than `stamp`)."""
     with _lock:
-        held = _held.get(_key())
+        held = _held.get(database_key())
         if held is not None and (stamp is None or held.stamp != stamp):
-            del _held[_key()]
+            del _held[database_key()]
 
 
 def postings_forget_all() -> None:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
+from newstart.search.db import database_key
 from newstart.search.models import ConceptLabel
 from newstart.search.postings import IndexState
 
@@ -41,19 +42,15 @@ _held: dict[str, HeldThesaurus] = {}
 _lock = threading.Lock()
 
 
-def _key() -> str:
-    return f"{connection.alias}:{connection.settings_dict.get('NAME')}"
-
-
 def thesaurus_held() -> HeldThesaurus | None:
     """The thesaurus this process holds, whatever its state (to guess a query's concepts early)."""
-    return _held.get(_key())
+    return _held.get(database_key())
 
 
 def thesaurus_for(state: IndexState) -> HeldThesaurus | None:
     """The thesaurus at `state`, read once per change (one query); None inside a transaction that
     sees a state this process does not hold (the caller reads the labels it needs)."""
-    held = _held.get(_key())
+    held = _held.get(database_key())
     if held is not None and held.stamp == state.stamp and held.number == state.thesaurus:
         return held
     if connection.in_atomic_block:
@@ -66,7 +63,7 @@ def thesaurus_for(state: IndexState) -> HeldThesaurus | None:
         by_key[lookup_key].append((key, broader_key, normalized, is_compact))
     held = HeldThesaurus(stamp=state.stamp, number=state.thesaurus, by_key=dict(by_key))
     with _lock:
-        _held[_key()] = held
+        _held[database_key()] = held
     return held
 
 
